@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Runs the compiled test files (dist/test/**/*.test.js) with node's built-in runner.
+// Node 20's `--test` takes no globs, so the file list is gathered here. Extra
+// arguments are passed through (e.g. a path filter: `npm test -- rules/ssh`).
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const root = 'dist/test';
+const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const passThrough = process.argv.slice(2).filter((a) => a.startsWith('--'));
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : path.endsWith('.test.js') ? [path] : [];
+  });
+}
+
+const files = walk(root)
+  .filter((f) => filters.length === 0 || filters.some((flt) => relative(root, f).includes(flt)))
+  .sort();
+if (files.length === 0) {
+  console.error(`no test files matched under ${root}`);
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...passThrough, ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, SG_AUDIT_TEST: '1' },
+});
+process.exit(result.status ?? 1);
