@@ -1,0 +1,53 @@
+import { defineRule } from '../src/rules-kit/define-rule.js';
+import { PORT_LIST_SCHEMA, portExposures } from '../src/rules-kit/port-exposure.js';
+
+export default defineRule({
+  meta: {
+    id: 'rdp-open-to-internet',
+    title: 'Security group allows RDP from the whole internet',
+    severity: 'high',
+    scope: 'security-group',
+    requires: ['securityGroups'],
+    description:
+      'Flags a group whose ingress opens TCP or UDP port 3389 (option `ports`) to all public IPv4 or all ' +
+      'public IPv6 space: through tcp/udp ranges covering the port or protocol `all` ("-1"), from ' +
+      '0.0.0.0/0, ::/0 or CIDRs whose union holds the whole public space. RDP uses UDP 3389 too, so both ' +
+      'are checked, each its own finding. ICMP, other protocol numbers, private ranges and group ' +
+      'references do not count. Permissions already reported by all-traffic-open-to-internet are not ' +
+      'reported again.',
+    rationale:
+      'Internet-facing RDP is among the most attacked services: credential stuffing and remote code ' +
+      'execution flaws (BlueKeep) turn it into a ransomware entry point.',
+    remediation: {
+      summary:
+        'Restrict the source to known CIDRs or a prefix list, put RDP behind a VPN or bastion, or use ' +
+        'Fleet Manager / Session Manager port forwarding.',
+      cli: 'aws ec2 describe-security-group-rules --region {region} --filters Name=group-id,Values={groupId}  # then: aws ec2 revoke-security-group-ingress --region {region} --group-id {groupId} --security-group-rule-ids <sgr-id>',
+    },
+    references: [
+      { framework: 'CIS AWS Foundations', version: '3.0.0', control: '5.2' },
+      { framework: 'CIS AWS Foundations', version: '3.0.0', control: '5.3' },
+      { framework: 'CIS AWS Foundations', version: '5.0.0', control: '5.3' },
+      { framework: 'CIS AWS Foundations', version: '5.0.0', control: '5.4' },
+      { framework: 'AWS FSBP', control: 'EC2.14' },
+      { framework: 'AWS FSBP', control: 'EC2.53' },
+      { framework: 'AWS FSBP', control: 'EC2.54' },
+    ],
+    options: {
+      schema: { type: 'object', additionalProperties: false, properties: { ports: PORT_LIST_SCHEMA } },
+      defaults: { ports: [3389] as number[] },
+    },
+    messages: {
+      open: 'RDP ({protocol} {port}) open to the internet over {families} via {via}',
+    },
+  },
+  check(group, { options, report, isRuleEnabled }) {
+    const targets = options.ports.flatMap((port) => [
+      { protocol: 'tcp' as const, port },
+      { protocol: 'udp' as const, port },
+    ]);
+    for (const found of portExposures(group, targets, isRuleEnabled)) {
+      report({ messageId: 'open', key: found.key, data: found.data, evidence: found.evidence });
+    }
+  },
+});

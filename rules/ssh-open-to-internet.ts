@@ -1,0 +1,51 @@
+import { defineRule } from '../src/rules-kit/define-rule.js';
+import { PORT_LIST_SCHEMA, portExposures } from '../src/rules-kit/port-exposure.js';
+
+export default defineRule({
+  meta: {
+    id: 'ssh-open-to-internet',
+    title: 'Security group allows SSH from the whole internet',
+    severity: 'high',
+    scope: 'security-group',
+    requires: ['securityGroups'],
+    description:
+      'Flags a group whose ingress opens TCP port 22 (option `ports`) to all public IPv4 or all public IPv6 ' +
+      'space: through a tcp range that covers the port (22, 20-25, 0-65535; protocol "6" counts as tcp) or ' +
+      'through protocol `all` ("-1"), from 0.0.0.0/0, ::/0 or any set of CIDRs whose union holds the whole ' +
+      'public address space (0.0.0.0/1 + 128.0.0.0/1). Private ranges, a /32, group references, ICMP and ' +
+      'other protocol numbers (GRE, ESP) do not count. Permissions already reported by ' +
+      'all-traffic-open-to-internet are not reported again.',
+    rationale:
+      'An SSH daemon reachable from the whole internet is scanned within minutes and exposed to brute ' +
+      'force and to every sshd vulnerability; a stolen key works from anywhere.',
+    remediation: {
+      summary:
+        'Restrict the source to known CIDRs (office, VPN) or a managed prefix list, or drop inbound SSH and ' +
+        'use SSM Session Manager or EC2 Instance Connect Endpoint.',
+      cli: 'aws ec2 describe-security-group-rules --region {region} --filters Name=group-id,Values={groupId}  # then: aws ec2 revoke-security-group-ingress --region {region} --group-id {groupId} --security-group-rule-ids <sgr-id>',
+    },
+    references: [
+      { framework: 'CIS AWS Foundations', version: '3.0.0', control: '5.2' },
+      { framework: 'CIS AWS Foundations', version: '3.0.0', control: '5.3' },
+      { framework: 'CIS AWS Foundations', version: '5.0.0', control: '5.3' },
+      { framework: 'CIS AWS Foundations', version: '5.0.0', control: '5.4' },
+      { framework: 'AWS FSBP', control: 'EC2.13' },
+      { framework: 'AWS FSBP', control: 'EC2.53' },
+      { framework: 'AWS FSBP', control: 'EC2.54' },
+      { framework: 'AWS Config', control: 'restricted-ssh' },
+    ],
+    options: {
+      schema: { type: 'object', additionalProperties: false, properties: { ports: PORT_LIST_SCHEMA } },
+      defaults: { ports: [22] as number[] },
+    },
+    messages: {
+      open: 'SSH (tcp {port}) open to the internet over {families} via {via}',
+    },
+  },
+  check(group, { options, report, isRuleEnabled }) {
+    const targets = options.ports.map((port) => ({ protocol: 'tcp' as const, port }));
+    for (const found of portExposures(group, targets, isRuleEnabled)) {
+      report({ messageId: 'open', key: found.key, data: found.data, evidence: found.evidence });
+    }
+  },
+});

@@ -1,0 +1,236 @@
+// The process edge: parse flags, run a command, write its output, turn known errors into one
+// line on stderr and an exit code (DESIGN.md §5). Everything between is pure and lives elsewhere.
+import { Chalk } from 'chalk';
+import { CommanderError } from 'commander';
+import { RULES } from '../../rules/index.js';
+import { loadInputs } from '../collect/files.js';
+import type { ProgressEvent } from '../collect/live.js';
+import { serializeSnapshot } from '../collect/snapshot.js';
+import type { RawSnapshot } from '../collect/types.js';
+import { evaluate } from '../engine/evaluate.js';
+import { exitCodeFor, type FailOn } from '../engine/gate.js';
+import { findRule, selectRules } from '../engine/select.js';
+import { isSgAuditError, usageError } from '../errors.js';
+import { DATA_KINDS, type DataKind } from '../model/kinds.js';
+import { normalize } from '../model/normalize.js';
+import { buildReport } from '../report/build.js';
+import { explainRule, renderRuleList } from '../report/render-rules.js';
+import { renderJson } from '../report/render-json.js';
+import { renderTable } from '../report/render-table.js';
+import { forTerminal } from '../report/sanitize.js';
+import { VERSION } from '../version.js';
+import { createProgram, type AuditFlags, type CollectFlags, type Format, type LiveFlags } from './program.js';
+import { checkOutputPath, writeFileAtomic } from './write.js';
+
+export interface OutStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+export interface Io {
+  readonly stdout: OutStream;
+  readonly stderr: OutStream;
+  readonly env: NodeJS.ProcessEnv;
+  readonly now: () => Date;
+}
+
+const processIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => new Date() });
+
+/**
+ * Colour level: --no-color and NO_COLOR turn it off, FORCE_COLOR forces it (0–3), otherwise
+ * colour only when the report goes to a terminal.
+ */
+export function colorLevel(flagColor: boolean, env: NodeJS.ProcessEnv, toTerminal: boolean): 0 | 1 | 2 | 3 {
+  if (!flagColor) return 0;
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return 0;
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined) {
+    if (force === '0' || force === 'false') return 0;
+    if (force === '2' || force === '3') return Number(force) as 2 | 3;
+    return 1;
+  }
+  if (!toTerminal) return 0;
+  return env['COLORTERM'] === 'truecolor' ? 3 : env['TERM']?.includes('256') ? 2 : 1;
+}
+
+class Progress {
+  private done = 0;
+  private total = 0;
+  private active: boolean;
+
+  constructor(private readonly stderr: OutStream, enabled: boolean) {
+    this.active = enabled;
+  }
+
+  readonly onEvent = (event: ProgressEvent): void => {
+    if (!this.active) return;
+    if (event.type === 'regions') {
+      this.total = event.calls;
+      this.draw(`collecting ${event.regions.length} region(s)`);
+    } else {
+      this.done++;
+      this.draw(`${event.region} ${event.operation}${event.ok ? '' : ' failed'}`);
+    }
+  };
+
+  private draw(what: string): void {
+    this.stderr.write(`\r\u001b[2K${this.done}/${this.total} calls · ${what}`);
+  }
+
+  stop(): void {
+    if (this.active && this.total > 0) this.stderr.write('\r\u001b[2K');
+    this.active = false;
+  }
+}
+
+function reportWidth(io: Io, toTerminal: boolean): number {
+  const columns = toTerminal ? io.stdout.columns : undefined;
+  return Math.max(80, Math.min(columns ?? 120, 200));
+}
+
+async function collectLiveSnapshot(flags: LiveFlags & { quiet?: boolean }, kinds: readonly DataKind[], io: Io): Promise<RawSnapshot> {
+  const { collectLive } = await import('../collect/live.js');
+  const progress = new Progress(io.stderr, Boolean(io.stderr.isTTY) && !flags.quiet);
+  try {
+    const endpointUrl = flags.endpointUrl ?? io.env['AWS_ENDPOINT_URL_EC2'];
+    return await collectLive({
+      regions: flags.region ?? [],
+      kinds,
+      ...(flags.profile ? { profile: flags.profile } : {}),
+      ...(endpointUrl ? { endpointUrl } : {}),
+      onProgress: progress.onEvent,
+      env: io.env,
+    });
+  } finally {
+    progress.stop();
+  }
+}
+
+function warn(io: Io, quiet: boolean | undefined, lines: readonly string[]): void {
+  if (quiet) return;
+  for (const line of lines) io.stderr.write(`sg-audit: warning: ${forTerminal(line)}\n`);
+}
+
+async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
+  if (flags.input && (flags.profile || flags.endpointUrl)) {
+    throw usageError('--input audits saved files; --profile and --endpoint-url are for live audits', 'use one or the other');
+  }
+  if (flags.input && (flags.region?.length ?? 0) > 1) {
+    throw usageError('with --input, --region names the region of files whose data does not say; give one', 'e.g. --region us-east-1');
+  }
+  const rules = selectRules(RULES, { only: flags.rule ?? [], skip: flags.skipRule ?? [] });
+  const failOn = flags.failOn as FailOn;
+  if (flags.output) await checkOutputPath(flags.output, flags.input ?? []);
+
+  const startedAt = io.now();
+  const needed = [...new Set(rules.flatMap((r) => ['securityGroups' as const, ...r.rule.meta.requires]))];
+  const snapshot = flags.input
+    ? await loadInputs(flags.input, flags.region?.[0] ? { region: flags.region[0] } : {})
+    : await collectLiveSnapshot(flags, DATA_KINDS.filter((k) => needed.includes(k)), io);
+  if (flags.output) await checkOutputPath(flags.output, snapshot.source === 'file' ? snapshot.inputs : []);
+
+  const model = normalize(snapshot);
+  const evaluation = evaluate(model, rules);
+  const report = buildReport(model, rules, evaluation, {
+    version: VERSION,
+    startedAt: startedAt.toISOString(),
+    finishedAt: io.now().toISOString(),
+    source: snapshot.source,
+    inputs: snapshot.inputs,
+    failOn,
+    warnings: snapshot.warnings,
+  });
+
+  const format: Format = flags.format ?? 'table';
+  const toTerminal = !flags.output && Boolean(io.stdout.isTTY);
+  const text =
+    format === 'json'
+      ? renderJson(report)
+      : renderTable(report, {
+          chalk: new Chalk({ level: colorLevel(flags.color, io.env, toTerminal) }),
+          width: reportWidth(io, toTerminal),
+        });
+  if (flags.output) await writeFileAtomic(flags.output, text);
+  else io.stdout.write(text);
+
+  // The table shows warnings and errors itself; other formats need them on stderr.
+  if (format !== 'table' || flags.output) {
+    warn(io, flags.quiet, report.warnings);
+    for (const e of report.errors) {
+      const where = e.kind === 'collection' ? e.operation : `rule ${e.ruleId}`;
+      io.stderr.write(`sg-audit: error: ${e.region} ${where}: ${e.code}: ${forTerminal(e.message)}${e.hint ? ` — ${e.hint}` : ''}\n`);
+    }
+  }
+  return exitCodeFor(evaluation.findings, evaluation.errors, failOn);
+}
+
+async function runCollect(flags: CollectFlags, io: Io): Promise<number> {
+  if (flags.output) await checkOutputPath(flags.output, []);
+  const snapshot = await collectLiveSnapshot(flags, DATA_KINDS, io);
+  const text = serializeSnapshot(snapshot, { version: VERSION, collectedAt: io.now().toISOString() });
+  if (flags.output) await writeFileAtomic(flags.output, text);
+  else io.stdout.write(text);
+  warn(io, flags.quiet, snapshot.warnings);
+  let failures = 0;
+  for (const scope of snapshot.scopes) {
+    for (const [kind, result] of Object.entries(scope.kinds)) {
+      if (result.status !== 'error') continue;
+      failures++;
+      io.stderr.write(
+        `sg-audit: error: ${scope.region} ${result.error.operation || kind}: ${result.error.code}: ${forTerminal(result.error.message)}${result.error.hint ? ` — ${result.error.hint}` : ''}\n`,
+      );
+    }
+  }
+  if (!flags.quiet && flags.output) {
+    io.stderr.write(`sg-audit: saved ${snapshot.scopes.length} region(s) to ${flags.output}${failures ? ` with ${failures} failed call(s)` : ''}\n`);
+  }
+  return failures > 0 ? 3 : 0;
+}
+
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  let exitCode = 0;
+  const debug = argv.includes('--debug');
+  const program = createProgram(VERSION, {
+    audit: async (flags) => void (exitCode = await runAudit(flags, io)),
+    collect: async (flags) => void (exitCode = await runCollect(flags, io)),
+    rules: async (flags) => {
+      const chalk = new Chalk({ level: colorLevel(true, io.env, Boolean(io.stdout.isTTY)) });
+      io.stdout.write(renderRuleList(RULES, flags.format ?? 'table', chalk));
+    },
+    explain: async (ruleId) => {
+      const chalk = new Chalk({ level: colorLevel(true, io.env, Boolean(io.stdout.isTTY)) });
+      io.stdout.write(explainRule(findRule(RULES, ruleId), chalk));
+    },
+  });
+  program
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+      outputError: () => undefined, // printed below, as one line
+    });
+  for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: (t) => void io.stdout.write(t), writeErr: (t) => void io.stderr.write(t), outputError: () => undefined });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return 0; // --help, --version
+      const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+      io.stderr.write(`sg-audit: error: ${message} — see sg-audit --help\n`);
+      return 2;
+    }
+    if (isSgAuditError(error)) {
+      io.stderr.write(`sg-audit: error: ${forTerminal(error.message)}${error.hint ? ` — ${error.hint}` : ''}\n`);
+      if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
+      return error.exitCode;
+    }
+    // Not ours to explain: the audit did not complete, so it must not pass.
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`sg-audit: error: unexpected failure: ${forTerminal(message.split('\n')[0] ?? '')} — run with --debug for details and report it\n`);
+    if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return 3;
+  }
+}

@@ -1,0 +1,128 @@
+// Commander wiring only: commands, flags, help text. What the commands do lives in commands.ts.
+import { Command, Option } from 'commander';
+import { SEVERITIES } from '../rules-kit/types.js';
+
+export const FORMATS = ['table', 'json'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface LiveFlags {
+  profile?: string;
+  region?: string[];
+  endpointUrl?: string;
+}
+
+export interface AuditFlags extends LiveFlags {
+  input?: string[];
+  format?: Format;
+  output?: string;
+  failOn: string;
+  rule?: string[];
+  skipRule?: string[];
+  color: boolean;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+export interface CollectFlags extends LiveFlags {
+  output?: string;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+export interface Handlers {
+  audit(flags: AuditFlags): Promise<void>;
+  rules(flags: { format?: Format }): Promise<void>;
+  explain(ruleId: string): Promise<void>;
+  collect(flags: CollectFlags): Promise<void>;
+}
+
+const AUDIT_EXAMPLES = `
+Examples:
+  $ sg-audit --input examples/demo-account            audit saved JSON, no AWS access needed
+  $ sg-audit --profile prod --region us-east-1        audit one region live
+  $ sg-audit --region all --format json --output sg.json --quiet
+                                                      a cron job: JSON report, exit code
+  $ sg-audit --input snapshot.json --fail-on critical a CI gate that fails only on critical
+  $ aws ec2 describe-security-groups > sgs.json && sg-audit --input sgs.json
+
+Exit codes:
+  0  no finding at or above --fail-on      2  usage, configuration or input error
+  1  findings at or above --fail-on        3  audit incomplete (collection or rule error)
+`;
+
+function addLiveOptions(command: Command): Command {
+  return command
+    .option('--profile <name>', 'AWS profile to use (default: AWS_PROFILE, then the default chain)')
+    .option('--region <name...>', 'region(s) to audit, or "all" for every enabled region (default: AWS_REGION or the profile\'s)')
+    .option('--endpoint-url <url>', 'custom EC2 endpoint (also AWS_ENDPOINT_URL_EC2)');
+}
+
+function addAuditOptions(command: Command, handlers: Handlers): Command {
+  return addLiveOptions(command)
+    .option('--input <path...>', 'audit saved aws ec2 describe-* JSON files or directories instead of calling AWS')
+    .addOption(new Option('--format <name>', 'report format').choices(FORMATS).default('table'))
+    .option('--output <file>', 'write the report to this file (atomically) instead of stdout')
+    .addOption(
+      new Option('--fail-on <severity>', 'lowest severity that fails the run (exit 1), or "none"')
+        .choices([...SEVERITIES, 'none'])
+        .default('high'),
+    )
+    .option('--rule <id...>', 'run only these rules')
+    .option('--skip-rule <id...>', 'run every rule but these')
+    .option('--no-color', 'never colour the output (also NO_COLOR)')
+    .option('--quiet', 'no progress or warnings on stderr; errors only')
+    .option('--debug', 'show stack traces and library warnings')
+    .addHelpText('after', AUDIT_EXAMPLES)
+    .action((flags: AuditFlags) => handlers.audit(flags));
+}
+
+/**
+ * `sg-audit [audit] [options]`: the audit options live on the program itself, so `sg-audit --help`
+ * shows them, and on an `audit` command for scripts that prefer to name it.
+ */
+export function createProgram(version: string, handlers: Handlers): Command {
+  const program = new Command('sg-audit')
+    .description('Audit AWS security groups, live or from saved `aws ec2 describe-*` JSON.')
+    .usage('[audit] [options]  |  <command> [options]')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand(false)
+    .enablePositionalOptions()
+    .showSuggestionAfterError(true);
+  addAuditOptions(program, handlers);
+
+  program.addCommand(
+    addAuditOptions(
+      new Command('audit').description('audit security groups (the same as no command)').helpOption('-h, --help', 'show help'),
+      handlers,
+    ),
+  );
+
+  program
+    .command('rules')
+    .description('list the rule catalog')
+    .helpOption('-h, --help', 'show help')
+    .addOption(new Option('--format <name>', 'output format').choices(FORMATS).default('table'))
+    .action((flags: { format?: Format }) => handlers.rules(flags));
+
+  program
+    .command('explain')
+    .description('what a rule checks, why, how to fix it, references and options')
+    .helpOption('-h, --help', 'show help')
+    .argument('<rule-id>', 'a rule id from `sg-audit rules`')
+    .action((ruleId: string) => handlers.explain(ruleId));
+
+  addLiveOptions(
+    program
+      .command('collect')
+      .description('save a snapshot of live data, to audit later with --input')
+      .helpOption('-h, --help', 'show help'),
+  )
+    .option('--output <file>', 'write the snapshot to this file (atomically) instead of stdout')
+    .option('--quiet', 'no progress or warnings on stderr; errors only')
+    .option('--debug', 'show stack traces and library warnings')
+    .addHelpText('after', '\nExample:\n  $ sg-audit collect --profile prod --region all --output snapshot.json\n  $ sg-audit --input snapshot.json\n')
+    .action((flags: CollectFlags) => handlers.collect(flags));
+
+  return program;
+}

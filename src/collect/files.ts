@@ -1,0 +1,265 @@
+// Offline collection: saved `aws ec2 describe-*` JSON (one file per call, detected by its
+// top-level key) and sg-audit's own snapshots. The files given are the audit's scope. Each file
+// is placed in an account × region: from ARNs and availability zones in its items, else from
+// the other files of its directory (or a directory named like a region), else --region.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { inputError } from '../errors.js';
+import { DATA_KIND_INFO, kindForResultKey, type DataKind } from '../model/kinds.js';
+import type { RawKindResult, RawPart, RawScope, RawSnapshot } from './types.js';
+import { parseSnapshot, SNAPSHOT_MARKER } from './snapshot.js';
+
+// Output of other describe-* calls that a later rule may use: recognized, not an error.
+const RECOGNIZED_UNUSED_KEYS = new Set([
+  'Subnets', 'RouteTables', 'NetworkAcls', 'InternetGateways', 'EgressOnlyInternetGateways', 'NatGateways',
+  'FlowLogs', 'PrefixLists', 'Entries', 'SecurityGroupRules', 'StaleSecurityGroupSet', 'Regions', 'Addresses',
+]);
+
+const REGION_NAME = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+const ACCOUNT_ID = /^\d{12}$/;
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (o: Json, key: string): string | undefined => (typeof o[key] === 'string' ? (o[key] as string) : undefined);
+
+/** us-east-1a → us-east-1; us-west-2-lax-1a → us-west-2; us-east-1-wl1-bos-wlz-1 → us-east-1. */
+export function regionOfZone(zone: string): string | undefined {
+  return /^([a-z]{2}(?:-[a-z]+)+-\d+)/.exec(zone)?.[1];
+}
+
+/** arn:aws:ec2:eu-west-1:123456789012:security-group/sg-… → region and account. */
+function fromArn(arn: string | undefined): { region?: string; account?: string } {
+  const parts = arn?.split(':');
+  if (!parts || parts.length < 6 || parts[0] !== 'arn') return {};
+  return { ...(parts[3] ? { region: parts[3] } : {}), ...(parts[4] ? { account: parts[4] } : {}) };
+}
+
+interface Placement {
+  region?: string;
+  account?: string;
+}
+
+/** What an item itself says about where it lives. */
+function placementOf(kind: DataKind, item: unknown): Placement {
+  if (!isObject(item)) return {};
+  const owner = str(item, 'OwnerId');
+  const withOwner = (p: Placement): Placement => ({ ...p, ...(owner && !p.account ? { account: owner } : {}) });
+  switch (kind) {
+    case 'securityGroups':
+      return withOwner(fromArn(str(item, 'SecurityGroupArn')));
+    case 'networkInterfaces': {
+      const region = regionOfZone(str(item, 'AvailabilityZone') ?? '');
+      return withOwner(region ? { region } : {});
+    }
+    case 'instances': {
+      const instances = Array.isArray(item['Instances']) ? item['Instances'] : [];
+      for (const inst of instances) {
+        const zone = isObject(inst) && isObject(inst['Placement']) ? str(inst['Placement'], 'AvailabilityZone') : undefined;
+        const region = zone && regionOfZone(zone);
+        if (region) return withOwner({ region });
+      }
+      return withOwner({});
+    }
+    case 'vpcs':
+      return withOwner({});
+  }
+}
+
+interface LoadedFile {
+  readonly path: string;
+  readonly dir: string;
+  readonly kind: DataKind;
+  readonly items: readonly unknown[];
+  readonly placements: readonly Placement[];
+}
+
+/** The single value all defined entries agree on, if any. */
+function consensus(values: Iterable<string | undefined>): string | undefined {
+  const set = new Set([...values].filter((v): v is string => v !== undefined));
+  return set.size === 1 ? [...set][0] : undefined;
+}
+
+function pathHint(path: string, pattern: RegExp): string | undefined {
+  return path.split(sep).reverse().find((part) => pattern.test(part));
+}
+
+async function listJsonFiles(path: string, explicit: boolean): Promise<string[]> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw inputError(`cannot read ${path}: no such file or directory`, 'check the path given to --input');
+  }
+  if (info.isFile()) return [path];
+  if (!info.isDirectory()) throw inputError(`${path} is not a file or directory`, 'give --input JSON files or directories of them');
+  const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const child = join(path, entry.name);
+    if (entry.isDirectory()) files.push(...(await listJsonFiles(child, false)));
+    else if (entry.isFile() && entry.name.endsWith('.json')) files.push(child);
+  }
+  if (explicit && files.length === 0) {
+    throw inputError(`${path} holds no .json files`, 'save `aws ec2 describe-security-groups` (and other describe-*) output there as .json');
+  }
+  return files;
+}
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw inputError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'read error'}`, 'check the file and its permissions');
+  }
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (error) {
+    throw inputError(
+      `${path} is not valid JSON (${(error as Error).message})`,
+      'save the AWS CLI output with `--output json`, unmodified',
+    );
+  }
+}
+
+/** Which data kind a bare list holds (output of `--query SecurityGroups` and the like). */
+function kindOfList(items: readonly unknown[]): DataKind | undefined {
+  const first = items[0];
+  if (!isObject(first)) return undefined;
+  if ('GroupId' in first && ('IpPermissions' in first || 'GroupName' in first)) return 'securityGroups';
+  if ('NetworkInterfaceId' in first) return 'networkInterfaces';
+  if ('Instances' in first && 'ReservationId' in first) return 'instances';
+  if ('VpcId' in first && 'CidrBlock' in first && !('SubnetId' in first)) return 'vpcs';
+  return undefined;
+}
+
+type Detected = { kind: DataKind; items: readonly unknown[] } | { snapshot: unknown } | { ignored: string } | { unknown: string };
+
+function detect(path: string, data: unknown): Detected {
+  if (Array.isArray(data)) {
+    const kind = kindOfList(data);
+    return kind ? { kind, items: data } : { unknown: data.length === 0 ? 'an empty list' : 'a list of unrecognized items' };
+  }
+  if (!isObject(data)) return { unknown: 'not an object' };
+  if (SNAPSHOT_MARKER in data) return { snapshot: data };
+  const keys = Object.keys(data);
+  for (const key of keys) {
+    const kind = kindForResultKey(key);
+    if (!kind) continue;
+    if (typeof data['NextToken'] === 'string') {
+      throw inputError(
+        `${path} holds only the first page of ${DATA_KIND_INFO[kind].operation} (it has a NextToken)`,
+        'save it again without --max-items or --no-paginate, so the AWS CLI fetches every page',
+      );
+    }
+    const items = data[key];
+    if (!Array.isArray(items)) throw inputError(`${path}: ${key} is not a list`, 'save the AWS CLI output unmodified');
+    return { kind, items };
+  }
+  const known = keys.find((k) => RECOGNIZED_UNUSED_KEYS.has(k));
+  if (known) return { ignored: known };
+  return { unknown: keys.length > 0 ? `top-level key ${keys.slice(0, 3).join(', ')}` : 'an empty object' };
+}
+
+export interface LoadOptions {
+  /** --region: the region of files whose data does not say. */
+  readonly region?: string;
+}
+
+export async function loadInputs(paths: readonly string[], options: LoadOptions = {}): Promise<RawSnapshot> {
+  const warnings: string[] = [];
+  const loaded: LoadedFile[] = [];
+  const snapshotScopes: RawScope[] = [];
+  const inputs: string[] = [];
+
+  for (const input of paths) {
+    const explicitFile = (await stat(input).catch(() => undefined))?.isFile() ?? false;
+    for (const path of await listJsonFiles(input, true)) {
+      inputs.push(path);
+      const detected = detect(path, await readJson(path));
+      if ('snapshot' in detected) {
+        snapshotScopes.push(...parseSnapshot(path, detected.snapshot).scopes);
+      } else if ('ignored' in detected) {
+        continue; // describe-* output no enabled rule reads yet
+      } else if ('unknown' in detected) {
+        if (explicitFile) {
+          throw inputError(
+            `${path} is not saved \`aws ec2 describe-*\` output or an sg-audit snapshot (${detected.unknown})`,
+            'pass the unmodified JSON of aws ec2 describe-security-groups, describe-network-interfaces, describe-instances or describe-vpcs',
+          );
+        }
+        warnings.push(`skipped ${path}: not recognized as aws ec2 describe-* output (${detected.unknown})`);
+      } else {
+        loaded.push({
+          path,
+          dir: dirname(resolve(path)),
+          kind: detected.kind,
+          items: detected.items,
+          placements: detected.items.map((item) => placementOf(detected.kind, item)),
+        });
+      }
+    }
+  }
+
+  // Directory-level facts, for files whose own items are silent (an empty list, VPCs).
+  const byDir = new Map<string, LoadedFile[]>();
+  for (const file of loaded) byDir.set(file.dir, [...(byDir.get(file.dir) ?? []), file]);
+  const dirRegion = new Map<string, string | undefined>();
+  const dirAccount = new Map<string, string | undefined>();
+  for (const [dir, files] of byDir) {
+    const placements = files.flatMap((f) => f.placements);
+    dirRegion.set(dir, consensus(placements.map((p) => p.region)) ?? pathHint(dir, REGION_NAME));
+    dirAccount.set(dir, consensus(placements.map((p) => p.account)) ?? pathHint(dir, ACCOUNT_ID));
+  }
+
+  const scopes = new Map<string, { accountId?: string; region: string; kinds: Map<DataKind, RawPart[]> }>();
+  const addPart = (account: string | undefined, region: string, kind: DataKind, part: RawPart) => {
+    const key = `${account ?? ''}/${region}`;
+    let scope = scopes.get(key);
+    if (!scope) {
+      scope = { ...(account ? { accountId: account } : {}), region, kinds: new Map() };
+      scopes.set(key, scope);
+    }
+    scope.kinds.set(kind, [...(scope.kinds.get(kind) ?? []), part]);
+  };
+
+  let unknownRegionFiles = 0;
+  for (const file of loaded) {
+    const fileRegion =
+      consensus(file.placements.map((p) => p.region)) ?? dirRegion.get(file.dir) ?? options.region ?? 'unknown';
+    const fileAccount = consensus(file.placements.map((p) => p.account)) ?? dirAccount.get(file.dir);
+    if (fileRegion === 'unknown') unknownRegionFiles++;
+    // Usually one region per file (one CLI call); a merged multi-region file is split by item.
+    const byRegion = new Map<string, unknown[]>([[fileRegion, []]]);
+    file.items.forEach((item, i) => {
+      const region = file.placements[i]?.region ?? fileRegion;
+      byRegion.set(region, [...(byRegion.get(region) ?? []), item]);
+    });
+    for (const [region, items] of byRegion) {
+      if (items.length === 0 && region !== fileRegion) continue;
+      addPart(fileAccount, region, file.kind, { origin: displayPath(file.path), items });
+    }
+  }
+  if (unknownRegionFiles > 0) {
+    warnings.push(`the region of ${unknownRegionFiles} input file(s) is not in the data; reported as "unknown" (pass --region to name it)`);
+  }
+
+  const fileScopes: RawScope[] = [...scopes.values()].map((s) => ({
+    ...(s.accountId ? { accountId: s.accountId } : {}),
+    region: s.region,
+    kinds: Object.fromEntries([...s.kinds].map(([kind, parts]) => [kind, { status: 'ok', parts } satisfies RawKindResult])),
+  }));
+  if (fileScopes.length === 0 && snapshotScopes.length === 0) {
+    throw inputError(
+      `no security group data in ${paths.join(', ')}`,
+      'save `aws ec2 describe-security-groups --output json` to a file and pass it to --input',
+    );
+  }
+  return { source: 'file', inputs: inputs.map(displayPath), scopes: [...snapshotScopes, ...fileScopes], warnings };
+}
+
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), resolve(path));
+  return rel.startsWith('..') ? resolve(path) : rel || basename(path);
+}

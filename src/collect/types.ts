@@ -1,0 +1,31 @@
+// What collection hands to normalization: per account × region, per data kind, either the raw
+// items (SDK / `aws ec2 describe-*` shape, PascalCase) or the error that prevented them.
+// Nothing is ever dropped: a failed call is recorded as an error, never as an empty list.
+import type { DataKind } from '../model/kinds.js';
+import type { CollectionError } from '../model/types.js';
+
+/** Items from one source: a saved file (origin = its path) or one live sweep. */
+export interface RawPart {
+  readonly origin?: string;
+  readonly items: readonly unknown[];
+}
+
+export type RawKindResult =
+  | { readonly status: 'ok'; readonly parts: readonly RawPart[] }
+  | { readonly status: 'error'; readonly error: CollectionError };
+
+export interface RawScope {
+  /** Undefined when offline data does not say; normalization infers it from OwnerId. */
+  readonly accountId?: string;
+  readonly region: string;
+  readonly kinds: Partial<Record<DataKind, RawKindResult>>;
+}
+
+export interface RawSnapshot {
+  readonly source: 'aws' | 'file';
+  /** Input files (offline) or endpoints/profiles (live), for the report. */
+  readonly inputs: readonly string[];
+  readonly scopes: readonly RawScope[];
+  /** Problems that did not stop collection but the user should see (e.g. STS unavailable). */
+  readonly warnings: readonly string[];
+}

@@ -1,0 +1,227 @@
+// "Open to the internet", computed exactly (RULES.md, shared definitions): for one protocol and
+// port, the union of the CIDR sources that cover it must hold *all* public IPv4 space or *all*
+// public IPv6 space. So 0.0.0.0/0, ::/0, 0.0.0.0/1 + 128.0.0.0/1 and "everything but RFC 1918"
+// are open; 203.0.113.10/32 and 10.0.0.0/8 are not. Ports are handled as intervals split into
+// elementary segments, never expanded into sets.
+import { coversPublicSpace, touchesPublicSpace, type Cidr, type Family } from './net.js';
+import { ALL_PORTS, elementarySegments, mergePortRanges, type PortRange } from './ports.js';
+import type { Permission, Protocol, Source } from './types.js';
+
+export type PortProtocol = 'tcp' | 'udp';
+const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
+
+/**
+ * The TCP or UDP ports a permission opens. `all` opens every port of both; tcp/udp their range;
+ * ICMP (type/code, not ports) and any other protocol number (GRE, ESP, …) open none.
+ */
+export function portsFor(perm: Permission, protocol: PortProtocol): PortRange | undefined {
+  if (perm.protocol === 'all') return ALL_PORTS;
+  if (perm.protocol === protocol) return perm.ports ?? ALL_PORTS;
+  return undefined;
+}
+
+/** The address ranges a permission's source stands for; empty for group references and unresolved prefix lists. */
+export function sourceCidrs(perm: Permission): readonly Cidr[] {
+  return perm.source.kind === 'cidr' ? [perm.source.cidr] : [];
+}
+
+/** Permissions whose source reaches public address space at all (candidates for internet exposure). */
+function publicFacing(perms: readonly Permission[]): Permission[] {
+  return perms.filter((p) => sourceCidrs(p).some(touchesPublicSpace));
+}
+
+export interface FamilyExposure {
+  readonly family: Family;
+  /** The permissions whose sources, together, hold all public space of the family. */
+  readonly permissions: readonly Permission[];
+}
+
+/** For each family in which the union of these permissions' sources holds all public space, those permissions. */
+export function internetExposure(perms: readonly Permission[]): FamilyExposure[] {
+  const out: FamilyExposure[] = [];
+  for (const family of FAMILIES) {
+    const contributing = perms.filter((p) => sourceCidrs(p).some((c) => c.family === family && touchesPublicSpace(c)));
+    if (contributing.length === 0) continue;
+    const cidrs = contributing.flatMap((p) => sourceCidrs(p).filter((c) => c.family === family));
+    if (coversPublicSpace(family, cidrs)) out.push({ family, permissions: contributing });
+  }
+  return out;
+}
+
+/** Is `protocol` port `port` open to the internet through these (ingress) permissions? */
+export function exposureAtPort(perms: readonly Permission[], protocol: PortProtocol, port: number): FamilyExposure[] {
+  return internetExposure(
+    perms.filter((p) => {
+      const range = portsFor(p, protocol);
+      return range !== undefined && range.from <= port && port <= range.to;
+    }),
+  );
+}
+
+export interface OpenSegment {
+  readonly protocol: PortProtocol;
+  readonly ports: PortRange;
+  readonly families: readonly Family[];
+  readonly permissions: readonly Permission[];
+}
+
+/**
+ * Every TCP (or UDP) port range open to the internet through these permissions, as maximal
+ * segments with the families and permissions that open them. Adjacent segments opened in the
+ * same families are joined.
+ */
+export function openPortSegments(perms: readonly Permission[], protocol: PortProtocol): OpenSegment[] {
+  const candidates = publicFacing(perms)
+    .map((perm) => ({ perm, range: portsFor(perm, protocol) }))
+    .filter((c): c is { perm: Permission; range: PortRange } => c.range !== undefined);
+  const segments: OpenSegment[] = [];
+  for (const ports of elementarySegments(candidates.map((c) => c.range))) {
+    const covering = candidates.filter((c) => c.range.from <= ports.from && ports.to <= c.range.to).map((c) => c.perm);
+    const exposure = internetExposure(covering);
+    if (exposure.length === 0) continue;
+    const families = exposure.map((e) => e.family);
+    const permissions = [...new Set(exposure.flatMap((e) => e.permissions))];
+    const last = segments[segments.length - 1];
+    if (last && last.ports.to + 1 === ports.from && sameFamilies(last.families, families)) {
+      segments[segments.length - 1] = {
+        protocol,
+        ports: { from: last.ports.from, to: ports.to },
+        families,
+        permissions: [...new Set([...last.permissions, ...permissions])],
+      };
+    } else {
+      segments.push({ protocol, ports, families, permissions });
+    }
+  }
+  return segments;
+}
+
+function sameFamilies(a: readonly Family[], b: readonly Family[]): boolean {
+  return a.length === b.length && a.every((f, i) => f === b[i]);
+}
+
+/** The union of TCP (or UDP) port ranges these permissions open to any CIDR or prefix-list source. */
+export function openedPorts(perms: readonly Permission[], protocol: PortProtocol): PortRange[] {
+  return mergePortRanges(
+    perms
+      .filter((p) => p.source.kind === 'cidr' || p.source.kind === 'prefix-list')
+      .map((p) => portsFor(p, protocol))
+      .filter((r): r is PortRange => r !== undefined),
+  );
+}
+
+const PROTOCOL_NAMES: Readonly<Record<number, string>> = {
+  2: 'IGMP',
+  4: 'IP-in-IP',
+  41: 'IPv6',
+  47: 'GRE',
+  50: 'ESP',
+  51: 'AH',
+  89: 'OSPF',
+  112: 'VRRP',
+  132: 'SCTP',
+};
+
+export function protocolLabel(protocol: Protocol): string {
+  if (typeof protocol === 'number') {
+    const name = PROTOCOL_NAMES[protocol];
+    return name ? `proto ${protocol} (${name})` : `proto ${protocol}`;
+  }
+  return protocol;
+}
+
+/** What a permission matches besides its source: "22", "20-25", "all", "type 8 code all". */
+export function matchLabel(perm: Permission): string {
+  if (perm.icmp) {
+    const { type, code } = perm.icmp;
+    return type === -1 ? 'all types' : `type ${type} code ${code === -1 ? 'all' : code}`;
+  }
+  if (!perm.ports) return 'all';
+  const { from, to } = perm.ports;
+  if (from === 0 && to === 65535) return 'all';
+  return from === to ? String(from) : `${from}-${to}`;
+}
+
+export function sourceLabel(source: Source): string {
+  switch (source.kind) {
+    case 'cidr':
+      return source.cidr.text;
+    case 'prefix-list':
+      return source.prefixListId;
+    case 'security-group': {
+      if (source.self) return `${source.groupId} (self)`;
+      const owner = source.userId ? ` (account ${source.userId})` : '';
+      return `${source.groupId}${owner}`;
+    }
+  }
+}
+
+/** Structured, render-ready description of one permission, for finding evidence. */
+export interface PermissionEvidence {
+  readonly direction: 'ingress' | 'egress';
+  readonly protocol: string;
+  readonly ports: string;
+  readonly source: string;
+  readonly description?: string;
+}
+
+export function permissionEvidence(perm: Permission): PermissionEvidence {
+  return {
+    direction: perm.direction,
+    protocol: protocolLabel(perm.protocol),
+    ports: matchLabel(perm),
+    source: sourceLabel(perm.source),
+    ...(perm.description ? { description: perm.description } : {}),
+  };
+}
+
+/** "tcp 22 from 0.0.0.0/0" */
+export function permissionText(perm: Permission): string {
+  const what = perm.protocol === 'all' ? 'all traffic' : `${protocolLabel(perm.protocol)} ${matchLabel(perm)}`;
+  return `${what} from ${sourceLabel(perm.source)}`;
+}
+
+export interface AllTrafficExposure {
+  /** `all`: protocol -1 itself; `tcp`/`udp`: every port 1–65535 of that protocol. */
+  readonly scope: 'all' | PortProtocol;
+  readonly families: readonly Family[];
+  readonly permissions: readonly Permission[];
+}
+
+/**
+ * What `all-traffic-open-to-internet` reports for a group's ingress: protocol `all` open to the
+ * internet, or every TCP or every UDP port 1–65535 open (through any mix of permissions). A
+ * TCP/UDP sweep wholly explained by the `all` permissions is not reported a second time.
+ */
+export function allTrafficExposures(ingress: readonly Permission[]): AllTrafficExposure[] {
+  const out: AllTrafficExposure[] = [];
+  const viaAll = internetExposure(ingress.filter((p) => p.protocol === 'all'));
+  const allPermissions = new Set(viaAll.flatMap((e) => e.permissions));
+  if (viaAll.length > 0) {
+    out.push({ scope: 'all', families: viaAll.map((e) => e.family), permissions: [...allPermissions] });
+  }
+  for (const protocol of ['tcp', 'udp'] as const) {
+    const segments = openPortSegments(ingress, protocol);
+    const open = mergePortRanges(segments.map((s) => s.ports));
+    if (!open.some((r) => r.from <= 1 && r.to >= 65535)) continue;
+    const permissions = [...new Set(segments.flatMap((s) => s.permissions))];
+    if (permissions.every((p) => allPermissions.has(p))) continue;
+    const families = FAMILIES.filter((f) => segments.some((s) => s.families.includes(f)));
+    out.push({ scope: protocol, families, permissions });
+  }
+  return out;
+}
+
+/**
+ * The ingress a port rule should look at. While `all-traffic-open-to-internet` is enabled, the
+ * permissions it reports are left out, so one root cause makes one row (RULES.md).
+ */
+export function ingressForPortRules(ingress: readonly Permission[], allTrafficEnabled: boolean): readonly Permission[] {
+  if (!allTrafficEnabled) return ingress;
+  const reported = new Set(allTrafficExposures(ingress).flatMap((e) => e.permissions));
+  return reported.size === 0 ? ingress : ingress.filter((p) => !reported.has(p));
+}
+
+export function familiesText(families: readonly Family[]): string {
+  return families.map((f) => (f === 'ipv4' ? 'IPv4' : 'IPv6')).join(' and ');
+}

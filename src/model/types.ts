@@ -1,0 +1,158 @@
+// The normalized model every rule reads. Built once, by normalize.ts, from raw API/CLI data:
+// protocols unified, ports made intervals, each (IpPermission × source) flattened into one
+// Permission, CIDRs parsed, attachments indexed. Rules never look at raw AWS shapes.
+import type { Cidr } from './net.js';
+import type { PortRange } from './ports.js';
+import type { DataKind } from './kinds.js';
+
+export type Direction = 'ingress' | 'egress';
+
+/**
+ * `all` is IpProtocol "-1". A number is any IANA protocol other than TCP (6), UDP (17),
+ * ICMP (1) and ICMPv6 (58), which always come back as names after normalization.
+ */
+export type Protocol = 'all' | 'tcp' | 'udp' | 'icmp' | 'icmpv6' | number;
+
+/** ICMP type and code; -1 means "all". These are never ports. */
+export interface IcmpMatch {
+  readonly type: number;
+  readonly code: number;
+}
+
+export type Source =
+  | { readonly kind: 'cidr'; readonly cidr: Cidr }
+  | { readonly kind: 'prefix-list'; readonly prefixListId: string }
+  | {
+      readonly kind: 'security-group';
+      readonly groupId: string;
+      /** Owning account of the referenced group; absent when that group was deleted. */
+      readonly userId?: string;
+      readonly vpcId?: string;
+      readonly peeringConnectionId?: string;
+      readonly peeringStatus?: string;
+      /** The group references itself (the default group's inbound rule). */
+      readonly self: boolean;
+    };
+
+/** One (direction, protocol, ports or ICMP type/code, source) taken from an IpPermission. */
+export interface Permission {
+  readonly groupId: string;
+  readonly direction: Direction;
+  readonly protocol: Protocol;
+  /** TCP/UDP ports covered; undefined for every other protocol (see portsFor). */
+  readonly ports?: PortRange;
+  readonly icmp?: IcmpMatch;
+  readonly source: Source;
+  readonly description?: string;
+  /** Position of the IpPermission in the raw list (for tracing back to the API data). */
+  readonly permissionIndex: number;
+}
+
+export interface ResourceRef {
+  readonly type: 'security-group';
+  readonly id: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly vpcId?: string;
+}
+
+export interface SecurityGroup {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly vpcId?: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly arn: string;
+  readonly tags: Readonly<Record<string, string>>;
+  /** The VPC's `default` group (there is no IsDefault field; the name is reserved per VPC). */
+  readonly isDefault: boolean;
+  readonly ingress: readonly Permission[];
+  readonly egress: readonly Permission[];
+  readonly ref: ResourceRef;
+}
+
+export interface NetworkInterface {
+  readonly id: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly vpcId?: string;
+  readonly subnetId?: string;
+  readonly groupIds: readonly string[];
+  readonly instanceId?: string;
+  readonly interfaceType: string;
+  readonly requesterManaged: boolean;
+  readonly description: string;
+  readonly status: string;
+  /** Public IPv4 addresses (primary association and secondary private IPs' associations). */
+  readonly publicIps: readonly string[];
+  readonly ipv6Addresses: readonly string[];
+}
+
+export interface Instance {
+  readonly id: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly vpcId?: string;
+  readonly subnetId?: string;
+  readonly state: string;
+  readonly name?: string;
+  /** Union of the instance's groups and the groups of each of its interfaces. */
+  readonly groupIds: readonly string[];
+  readonly publicIp?: string;
+}
+
+export interface Vpc {
+  readonly id: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly isDefault: boolean;
+  readonly cidrBlock?: string;
+  readonly name?: string;
+}
+
+export interface CollectionError {
+  readonly code: string;
+  readonly message: string;
+  /** The API operation that failed, e.g. DescribeNetworkInterfaces. */
+  readonly operation: string;
+  /** The way out, when we know one ("grant ec2:Describe… to this identity"). */
+  readonly hint?: string;
+}
+
+/** Whether a data kind is known for one account × region. */
+export type KindStatus =
+  | { readonly state: 'ok'; readonly origin?: string }
+  | { readonly state: 'error'; readonly error: CollectionError }
+  | { readonly state: 'absent' };
+
+/** One account × region the audit covers, and what is known about it. */
+export interface Scope {
+  readonly accountId: string;
+  readonly region: string;
+  readonly kinds: ReadonlyMap<DataKind, KindStatus>;
+}
+
+export interface AuditModel {
+  readonly scopes: readonly Scope[];
+  readonly groups: readonly SecurityGroup[];
+  readonly interfaces: readonly NetworkInterface[];
+  readonly instances: readonly Instance[];
+  readonly vpcs: readonly Vpc[];
+  readonly groupsById: ReadonlyMap<string, SecurityGroup>;
+  readonly interfacesByGroup: ReadonlyMap<string, readonly NetworkInterface[]>;
+  /** Non-terminated instances per group. */
+  readonly instancesByGroup: ReadonlyMap<string, readonly Instance[]>;
+  /** Non-terminated instances per VPC. */
+  readonly instancesByVpc: ReadonlyMap<string, readonly Instance[]>;
+  /** Permissions of *other* groups whose source is this group (self-references excluded). */
+  readonly referencesTo: ReadonlyMap<string, readonly Permission[]>;
+  /** Not-evaluated notes from normalization (e.g. an unrecognized protocol treated as all traffic). */
+  readonly warnings: readonly string[];
+}
+
+export function scopeKey(accountId: string, region: string): string {
+  return `${accountId}/${region}`;
+}

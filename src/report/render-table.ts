@@ -1,0 +1,157 @@
+// The terminal report: findings grouped by severity, then what could not be audited, then one
+// summary line. Pure: the Chalk instance (colour level) and width are injected by the CLI.
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+import type { Severity } from '../rules-kit/types.js';
+import { forTerminal, truncate } from './sanitize.js';
+import type { AuditReport, Finding } from './types.js';
+
+export interface TableContext {
+  readonly chalk: ChalkInstance;
+  /** Terminal width in columns. */
+  readonly width: number;
+}
+
+const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+export function paintSeverity(chalk: ChalkInstance, severity: Severity, text: string = severity.toUpperCase()): string {
+  switch (severity) {
+    case 'critical':
+      return chalk.bgRed.white.bold(text);
+    case 'high':
+      return chalk.red.bold(text);
+    case 'medium':
+      return chalk.yellow(text);
+    case 'low':
+      return chalk.cyan(text);
+    case 'info':
+      return chalk.dim(text);
+  }
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+interface AttachmentsEvidence {
+  interfaces: number;
+  instances: readonly string[];
+  publicIps: readonly string[];
+}
+
+function isAttachments(value: unknown): value is AttachmentsEvidence {
+  return typeof value === 'object' && value !== null && typeof (value as AttachmentsEvidence).interfaces === 'number';
+}
+
+/** "2 ENIs · 1 instance · public" / "unused" / "?" when interfaces were not part of the input. */
+export function usedByText(finding: Finding): string {
+  const a = finding.evidence['attachments'];
+  if (!isAttachments(a)) return '?';
+  if (a.interfaces === 0) return 'unused';
+  const parts = [plural(a.interfaces, 'ENI')];
+  if (a.instances.length > 0) parts.push(plural(a.instances.length, 'instance'));
+  if (a.publicIps.length > 0) parts.push('public IP');
+  return parts.join(', ');
+}
+
+export function groupLabel(finding: Finding, nameWidth: number): string {
+  const { name, id } = finding.resource;
+  if (!name || name === id) return id;
+  // Truncate the attacker-controllable name, never the id.
+  return `${truncate(forTerminal(name), nameWidth)}\n(${id})`;
+}
+
+function findingsTable(report: AuditReport, ctx: TableContext): string {
+  const { chalk } = ctx;
+  // Fixed columns, then the message column takes what is left of the width.
+  const fixed = { severity: 8, rule: 28, region: 14, group: 26, usedBy: 12 };
+  const borders = 7 + 2 * 6;
+  const finding = Math.max(24, ctx.width - borders - Object.values(fixed).reduce((a, b) => a + b, 0));
+  const table = new Table({
+    head: ['Severity', 'Rule', 'Region', 'Security group', 'Finding', 'Used by'].map((h) => chalk.bold(h)),
+    colWidths: [fixed.severity + 2, fixed.rule + 2, fixed.region + 2, fixed.group + 2, finding + 2, fixed.usedBy + 2],
+    wordWrap: true,
+    wrapOnWordBoundary: true,
+    style: { head: [], border: [], compact: false },
+  });
+  for (const severity of SEVERITY_ORDER) {
+    const rows = report.findings.filter((f) => f.severity === severity);
+    rows.forEach((f, i) => {
+      const cells = [
+        f.ruleId,
+        f.resource.region,
+        groupLabel(f, fixed.group),
+        forTerminal(f.message),
+        usedByText(f),
+      ];
+      // One severity cell spans its rows, so the table reads as groups.
+      table.push(i === 0 ? [{ rowSpan: rows.length, content: paintSeverity(chalk, severity), vAlign: 'top' }, ...cells] : cells);
+    });
+  }
+  return table.toString();
+}
+
+function errorLines(report: AuditReport, ctx: TableContext): string[] {
+  if (report.errors.length === 0) return [];
+  const lines = [ctx.chalk.red.bold(`Errors: the audit is incomplete (${plural(report.errors.length, 'error')})`)];
+  for (const e of report.errors) {
+    const what = e.kind === 'collection' ? e.operation : `rule ${e.ruleId}${e.resourceId ? ` on ${e.resourceId}` : ''}`;
+    lines.push(`  ${ctx.chalk.red('✖')} ${e.accountId} ${e.region} ${what}: ${forTerminal(e.code)} — ${forTerminal(e.message)}`);
+  }
+  return lines;
+}
+
+function skippedLines(report: AuditReport, ctx: TableContext): string[] {
+  if (report.skipped.length === 0) return [];
+  // One line per (region, hint): the rules that the same missing file would enable.
+  const byHint = new Map<string, string[]>();
+  for (const s of report.skipped) {
+    const key = `${s.region}\u0000${s.hint}`;
+    byHint.set(key, [...(byHint.get(key) ?? []), s.ruleId]);
+  }
+  const lines = [ctx.chalk.yellow.bold('Not evaluated: the input does not contain the data these rules need')];
+  for (const [key, ruleIds] of byHint) {
+    const [region, hint] = key.split('\u0000') as [string, string];
+    lines.push(`  ${ctx.chalk.yellow('○')} ${region}: ${[...new Set(ruleIds)].join(', ')} — ${hint}`);
+  }
+  return lines;
+}
+
+export function summaryLine(report: AuditReport, chalk: ChalkInstance): string {
+  const s = report.summary;
+  const severities = SEVERITY_ORDER.filter((sev) => s.bySeverity[sev] > 0)
+    .map((sev) => paintSeverity(chalk, sev, `${s.bySeverity[sev]} ${sev}`))
+    .join(', ');
+  const parts = [
+    plural(report.run.accounts.length, 'account'),
+    plural(report.run.regions.length, 'region'),
+    plural(s.securityGroups, 'security group'),
+    plural(s.rulesEvaluated, 'rule'),
+    `${plural(s.findings, 'finding')}${severities ? ` (${severities})` : ''}`,
+    plural(s.errors, 'error'),
+  ];
+  if (s.skipped > 0) parts.push(`${s.skipped} not evaluated`);
+  const verdict =
+    s.status === 'incomplete'
+      ? chalk.red.bold('INCOMPLETE')
+      : s.status === 'fail'
+        ? chalk.red.bold(`FAIL (${plural(s.failing, 'finding')} at or above ${report.run.failOn})`)
+        : chalk.green.bold('PASS');
+  return `${parts.join(' · ')} · ${verdict}`;
+}
+
+export function renderTable(report: AuditReport, ctx: TableContext): string {
+  const blocks: string[] = [];
+  blocks.push(report.findings.length > 0 ? findingsTable(report, ctx) : ctx.chalk.green('No findings.'));
+  const errors = errorLines(report, ctx);
+  if (errors.length > 0) blocks.push(errors.join('\n'));
+  const skipped = skippedLines(report, ctx);
+  if (skipped.length > 0) blocks.push(skipped.join('\n'));
+  if (report.warnings.length > 0) {
+    blocks.push(
+      [ctx.chalk.yellow.bold('Warnings'), ...report.warnings.map((w) => `  ${ctx.chalk.yellow('!')} ${forTerminal(w)}`)].join('\n'),
+    );
+  }
+  blocks.push(summaryLine(report, ctx.chalk));
+  return `${blocks.join('\n\n')}\n`;
+}

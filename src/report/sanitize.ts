@@ -1,0 +1,37 @@
+// Security group names, descriptions and tags are attacker-controlled: whoever can create a
+// group can put escape sequences, formulas or markup in them. Every renderer passes such text
+// through the function for its format.
+
+// C0 controls (incl. ESC, CR, LF, TAB), DEL, C1 controls (incl. 8-bit CSI U+009B), bidi
+// overrides/isolates and marks, line/paragraph separators, BOM and zero-width characters.
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+const UNSAFE_JSON = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+function escapeCodePoint(ch: string): string {
+  const code = ch.codePointAt(0) ?? 0;
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+}
+
+/**
+ * For a terminal (and any plain-text format): control and invisible characters are shown as
+ * visible escapes (`\x1b[31m`) instead of being interpreted, so tampering is seen, not obeyed.
+ */
+export function forTerminal(text: string): string {
+  return text.replace(UNSAFE_TEXT, escapeCodePoint);
+}
+
+/**
+ * JSON.stringify escapes C0 controls but leaves C1 controls, bidi overrides and U+2028/9
+ * raw; a report `cat` to a terminal must not carry them. Escaping them keeps the JSON exact.
+ */
+export function escapeJsonText(json: string): string {
+  // C0 controls never appear raw inside JSON strings; outside them they are the indentation.
+  return json.replace(UNSAFE_JSON, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+}
+
+/** Shortens to `max` characters with an ellipsis (after sanitizing, so escapes are not cut in half). */
+export function truncate(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, Math.max(1, max - 1)).join('')}…`;
+}

@@ -1,0 +1,47 @@
+// The one versioned structure every renderer takes (DESIGN.md §6). A field is only ever added
+// within a schema version; renaming or removing one bumps `schemaVersion`.
+import type { AuditError, Finding, Outcome, SkippedRule } from '../engine/evaluate.js';
+import type { FailOn } from '../engine/gate.js';
+import type { Severity } from '../rules-kit/types.js';
+
+export type { AuditError, Finding, Outcome, SkippedRule };
+
+export interface ReportRule {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly description: string;
+  readonly remediation: string;
+  readonly references: readonly string[];
+}
+
+export interface AuditReport {
+  readonly schemaVersion: 1;
+  readonly tool: { readonly name: 'sg-audit'; readonly version: string };
+  readonly run: {
+    readonly startedAt: string;
+    readonly finishedAt: string;
+    readonly source: 'aws' | 'file';
+    readonly accounts: readonly string[];
+    readonly regions: readonly string[];
+    readonly inputs: readonly string[];
+    readonly failOn: FailOn;
+  };
+  readonly summary: {
+    /** pass: nothing fails the run; fail: findings at or above failOn; incomplete: errors (exit 3). */
+    readonly status: 'pass' | 'fail' | 'incomplete';
+    readonly securityGroups: number;
+    readonly rulesEvaluated: number;
+    readonly findings: number;
+    readonly failing: number;
+    readonly suppressed: number;
+    readonly errors: number;
+    readonly skipped: number;
+    readonly bySeverity: Readonly<Record<Severity, number>>;
+  };
+  readonly rules: readonly ReportRule[];
+  readonly findings: readonly Finding[];
+  readonly errors: readonly AuditError[];
+  readonly skipped: readonly SkippedRule[];
+  readonly warnings: readonly string[];
+}

@@ -1,0 +1,10 @@
+import type { Rule } from './types.js';
+
+/**
+ * Identity helper that lets TypeScript infer a rule's option type from `meta.options.defaults`
+ * and its message ids from `meta.messages`, so `report({ messageId })` only compiles with a
+ * declared id and `options` is typed without annotations in the rule file.
+ */
+export function defineRule<O extends object, M extends string>(rule: Rule<O, M>): Rule<O, M> {
+  return Object.freeze(rule);
+}
