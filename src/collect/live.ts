@@ -49,6 +49,7 @@ const HINTS: Readonly<Record<string, string>> = {
   TimeoutError: 'the endpoint did not answer in time; check the network or --endpoint-url',
   ECONNREFUSED: 'nothing answered at the endpoint; check --endpoint-url and the network',
   ENOTFOUND: 'the endpoint host name does not resolve; check --region, --endpoint-url and DNS',
+  MalformedResponse: 'the endpoint answered with something that is not an EC2 response; check --endpoint-url or a proxy',
 };
 
 export function hintFor(code: string): string | undefined {
@@ -58,7 +59,9 @@ export function hintFor(code: string): string | undefined {
 /** One line from an SDK or network error: its code, a short message, and a hint where we have one. */
 export function toCollectionError(error: unknown, operation: string): CollectionError {
   const e = error as { name?: string; code?: string; message?: string };
-  const code = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'Error');
+  // The SDK reports an unparseable body as a plain Error ("@aws-sdk XML parse error …").
+  const malformed = e.name === 'Error' && /XML parse error|Unexpected end|not well-formed/i.test(e.message ?? '');
+  const code = malformed ? 'MalformedResponse' : e.name && e.name !== 'Error' ? e.name : (e.code ?? 'Error');
   // IAM denials carry a long encoded blob: keep the sentence, point at the decoder.
   const message = (e.message ?? String(error))
     .replace(/\s*Encoded authorization failure message:\s*\S+/, ' (decode details with aws sts decode-authorization-message)')
@@ -132,36 +135,35 @@ async function accountIdOf(plan: LivePlan, env: NodeJS.ProcessEnv, region: strin
   }
 }
 
-/** Pages through one data kind; returns every item of every page, or throws. */
+/**
+ * A 200 whose body is XML of another shape (a proxy's error page) parses to `{}`: real EC2 always
+ * sends the list element, even empty, so a page without it is an error, not zero items.
+ */
+function pageItems(page: object, key: string, operation: string): readonly unknown[] {
+  const items = (page as Record<string, unknown>)[key];
+  if (!Array.isArray(items)) {
+    throw Object.assign(new Error(`the ${operation} response has no ${key} list (not an EC2 response?)`), { name: 'MalformedResponse' });
+  }
+  return items;
+}
+
+/** Pages through one data kind; returns every item of every page, or throws (a partial list is never returned). */
 async function sweep(sdk: Sdk, client: Ec2Client, kind: DataKind, onPage: () => void): Promise<unknown[]> {
   const config = { client, pageSize: PAGE_SIZE };
+  const { operation, resultKey } = DATA_KIND_INFO[kind];
+  // Interfaces and instances of AWS-managed resources can be hidden by an account setting; an auditor must see them.
+  const pages: AsyncIterable<object> =
+    kind === 'securityGroups'
+      ? sdk.paginateDescribeSecurityGroups(config, {})
+      : kind === 'networkInterfaces'
+        ? sdk.paginateDescribeNetworkInterfaces(config, { IncludeManagedResources: true })
+        : kind === 'instances'
+          ? sdk.paginateDescribeInstances(config, { IncludeManagedResources: true })
+          : sdk.paginateDescribeVpcs(config, {});
   const items: unknown[] = [];
-  switch (kind) {
-    case 'securityGroups':
-      for await (const page of sdk.paginateDescribeSecurityGroups(config, {})) {
-        items.push(...(page.SecurityGroups ?? []));
-        onPage();
-      }
-      break;
-    case 'networkInterfaces':
-      // Interfaces of AWS-managed resources can be hidden by an account setting; an auditor must see them.
-      for await (const page of sdk.paginateDescribeNetworkInterfaces(config, { IncludeManagedResources: true })) {
-        items.push(...(page.NetworkInterfaces ?? []));
-        onPage();
-      }
-      break;
-    case 'instances':
-      for await (const page of sdk.paginateDescribeInstances(config, { IncludeManagedResources: true })) {
-        items.push(...(page.Reservations ?? []));
-        onPage();
-      }
-      break;
-    case 'vpcs':
-      for await (const page of sdk.paginateDescribeVpcs(config, {})) {
-        items.push(...(page.Vpcs ?? []));
-        onPage();
-      }
-      break;
+  for await (const page of pages) {
+    items.push(...pageItems(page, resultKey, operation));
+    onPage();
   }
   return items;
 }
@@ -214,7 +216,8 @@ export async function collectLive(plan: LivePlan): Promise<RawSnapshot> {
       credentials,
       maxAttempts: MAX_ATTEMPTS,
       ...(plan.endpointUrl ? { endpoint: plan.endpointUrl } : {}),
-      requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+      // Without throwOnRequestTimeout the SDK only logs a slow request and keeps waiting.
+      requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000, throwOnRequestTimeout: true },
     });
     try {
       const results = await Promise.all(
