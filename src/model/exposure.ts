@@ -196,18 +196,29 @@ export interface AllTrafficExposure {
 export function allTrafficExposures(ingress: readonly Permission[]): AllTrafficExposure[] {
   const out: AllTrafficExposure[] = [];
   const viaAll = internetExposure(ingress.filter((p) => p.protocol === 'all'));
-  const allPermissions = new Set(viaAll.flatMap((e) => e.permissions));
   if (viaAll.length > 0) {
-    out.push({ scope: 'all', families: viaAll.map((e) => e.family), permissions: [...allPermissions] });
+    out.push({ scope: 'all', families: viaAll.map((e) => e.family), permissions: [...new Set(viaAll.flatMap((e) => e.permissions))] });
   }
+  // Decided per family: a family the `all` permissions already open adds nothing, and a
+  // permission counts only for the family of its own sources (tcp 22 from ::/0 is not part of
+  // an IPv4 sweep).
+  const remaining = FAMILIES.filter((f) => !viaAll.some((e) => e.family === f));
   for (const protocol of ['tcp', 'udp'] as const) {
     const segments = openPortSegments(ingress, protocol);
-    const open = mergePortRanges(segments.map((s) => s.ports));
-    if (!open.some((r) => r.from <= 1 && r.to >= 65535)) continue;
-    const permissions = [...new Set(segments.flatMap((s) => s.permissions))];
-    if (permissions.every((p) => allPermissions.has(p))) continue;
-    const families = FAMILIES.filter((f) => segments.some((s) => s.families.includes(f)));
-    out.push({ scope: protocol, families, permissions });
+    const families: Family[] = [];
+    const permissions = new Set<Permission>();
+    for (const family of remaining) {
+      const inFamily = segments.filter((s) => s.families.includes(family));
+      const open = mergePortRanges(inFamily.map((s) => s.ports));
+      if (!open.some((r) => r.from <= 1 && r.to >= 65535)) continue;
+      families.push(family);
+      for (const segment of inFamily) {
+        for (const perm of segment.permissions) {
+          if (sourceCidrs(perm).some((c) => c.family === family && touchesPublicSpace(c))) permissions.add(perm);
+        }
+      }
+    }
+    if (families.length > 0) out.push({ scope: protocol, families, permissions: [...permissions] });
   }
   return out;
 }

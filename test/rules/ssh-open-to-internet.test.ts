@@ -1,0 +1,128 @@
+import rule from '../../rules/ssh-open-to-internet.js';
+import { all, eni, group, icmp, proto, tcp, udp } from '../helpers/builders.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+
+const one = (...ingress: ReturnType<typeof tcp>[]) => ({ groups: [group({ id: 'sg-target', ingress })] });
+
+ruleTester(rule, {
+  valid: [
+    { name: 'tcp 22 from an office /32', data: one(tcp(22, '203.0.113.10/32')) },
+    { name: 'tcp 22 from a private /8', data: one(tcp(22, '10.0.0.0/8')) },
+    { name: 'tcp 22 from everything private (RFC 1918 + ULA)', data: one(tcp(22, '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7')) },
+    { name: 'tcp 22 from a group reference', data: one(tcp(22, 'sg-0123456789abcdef0')) },
+    { name: 'tcp 22 from an unresolved prefix list is not counted as the internet', data: one(tcp(22, 'pl-0123456789abcdef0')) },
+    { name: 'tcp 80 from anywhere is not SSH', data: one(tcp(80, '0.0.0.0/0', '::/0')) },
+    { name: 'tcp 23-79 from anywhere just misses 22', data: one(tcp([23, 79], '0.0.0.0/0')) },
+    { name: 'tcp 0-21 from anywhere just misses 22', data: one(tcp([0, 21], '0.0.0.0/0')) },
+    { name: 'udp 22 from anywhere is not TCP', data: one(udp(22, '0.0.0.0/0')) },
+    { name: 'protocol 47 (GRE) opens no TCP port', data: one(proto('47', undefined, '0.0.0.0/0', '::/0')) },
+    { name: 'protocol 50 (ESP) with ports given still opens no TCP port', data: one(proto('50', [22, 22], '0.0.0.0/0')) },
+    { name: 'ICMP -1 is types and codes, not ports', data: one(icmp(-1, -1, '0.0.0.0/0', '::/0')) },
+    { name: 'one half of IPv4 is not the internet', data: one(tcp(22, '0.0.0.0/1')) },
+    { name: 'halves split across ports do not add up', data: one(tcp(22, '0.0.0.0/1'), tcp(23, '128.0.0.0/1')) },
+    { name: 'IPv6 documentation and ULA space is not the internet', data: one(tcp(22, '2001:db8::/32', 'fc00::/7')) },
+    { name: 'egress to anywhere on 22 is not ingress', data: { groups: [group({ egress: [tcp(22, '0.0.0.0/0')] })] } },
+    {
+      name: 'all traffic from anywhere is left to all-traffic-open-to-internet when it is enabled',
+      data: one(all('0.0.0.0/0')),
+      alsoEnabled: ['all-traffic-open-to-internet'],
+    },
+    {
+      name: 'tcp 0-65535 from anywhere is left to all-traffic-open-to-internet when it is enabled',
+      data: one(tcp([0, 65535], '0.0.0.0/0')),
+      alsoEnabled: ['all-traffic-open-to-internet'],
+    },
+    { name: 'a custom port list does not include 22 unless asked', data: one(tcp(22, '0.0.0.0/0')), options: { ports: [2222] } },
+  ],
+  invalid: [
+    {
+      name: 'tcp 22 from 0.0.0.0/0',
+      data: one(tcp(22, '0.0.0.0/0')),
+      findings: [{ messageId: 'open', key: 'tcp/22', groupId: 'sg-target', data: { families: 'IPv4' } }],
+    },
+    {
+      name: 'tcp 22 from ::/0 only (IPv6)',
+      data: one(tcp(22, '::/0')),
+      findings: [{ messageId: 'open', key: 'tcp/22', data: { families: 'IPv6' } }],
+    },
+    {
+      name: 'IPv6 written long-hand 0:0:0:0:0:0:0:0/0',
+      data: one(tcp(22, '0:0:0:0:0:0:0:0/0')),
+      findings: [{ messageId: 'open', data: { families: 'IPv6' } }],
+    },
+    {
+      name: 'IPv4 and IPv6 together make one finding',
+      data: one(tcp(22, '0.0.0.0/0', '::/0')),
+      findings: [{ messageId: 'open', data: { families: 'IPv4 and IPv6' } }],
+    },
+    {
+      name: 'protocol all (-1) from anywhere, with all-traffic disabled',
+      data: one(all('0.0.0.0/0')),
+      findings: [{ messageId: 'open', data: { via: 'all traffic from 0.0.0.0/0' } }],
+    },
+    { name: 'tcp 0-65535 covers 22', data: one(tcp([0, 65535], '0.0.0.0/0')), findings: [{ messageId: 'open' }] },
+    { name: 'tcp 20-25 covers 22', data: one(tcp([20, 25], '0.0.0.0/0')), findings: [{ messageId: 'open', data: { via: 'tcp 20-25' } }] },
+    { name: 'tcp 22-22 range edge', data: one(tcp([22, 22], '0.0.0.0/0')), findings: [{ messageId: 'open' }] },
+    { name: 'protocol "6" is tcp', data: one(proto('6', [22, 22], '0.0.0.0/0')), findings: [{ messageId: 'open' }] },
+    { name: 'protocol "TCP" in capitals is tcp', data: one(proto('TCP', [22, 22], '0.0.0.0/0')), findings: [{ messageId: 'open' }] },
+    {
+      name: 'split CIDRs 0.0.0.0/1 + 128.0.0.0/1 in one permission',
+      data: one(tcp(22, '0.0.0.0/1', '128.0.0.0/1')),
+      findings: [{ messageId: 'open', data: { families: 'IPv4' } }],
+    },
+    {
+      name: 'split CIDRs across two permissions with different ranges',
+      data: one(tcp([20, 25], '0.0.0.0/1'), tcp(22, '128.0.0.0/1')),
+      findings: [{ messageId: 'open', data: { via: 'tcp 20-25 from 0.0.0.0/1; tcp 22 from 128.0.0.0/1' } }],
+    },
+    {
+      name: 'everything except RFC 1918 is still the internet',
+      data: one(
+        tcp(22, '0.0.0.0/5', '8.0.0.0/7', '11.0.0.0/8', '12.0.0.0/6', '16.0.0.0/4', '32.0.0.0/3', '64.0.0.0/2', '128.0.0.0/3',
+          '160.0.0.0/5', '168.0.0.0/6', '172.0.0.0/12', '172.32.0.0/11', '172.64.0.0/10', '172.128.0.0/9', '173.0.0.0/8',
+          '174.0.0.0/7', '176.0.0.0/4', '192.0.0.0/9', '192.128.0.0/11', '192.160.0.0/13', '192.169.0.0/16', '192.170.0.0/15',
+          '192.172.0.0/14', '192.176.0.0/12', '192.192.0.0/10', '193.0.0.0/8', '194.0.0.0/7', '196.0.0.0/6', '200.0.0.0/5',
+          '208.0.0.0/4', '224.0.0.0/3'),
+      ),
+      findings: [{ messageId: 'open' }],
+    },
+    {
+      name: 'IPv6 global unicast 2000::/3 is the whole IPv6 internet',
+      data: one(tcp(22, '2000::/3')),
+      findings: [{ messageId: 'open', data: { families: 'IPv6' } }],
+    },
+    {
+      name: 'a separate tcp 22 permission is still reported beside an all-traffic one',
+      data: one(all('0.0.0.0/0'), tcp(22, '::/0')),
+      alsoEnabled: ['all-traffic-open-to-internet'],
+      findings: [{ messageId: 'open', data: { families: 'IPv6', via: 'tcp 22 from ::/0' } }],
+    },
+    {
+      name: 'option ports: each configured port is its own finding',
+      data: one(tcp([22, 2222], '0.0.0.0/0')),
+      options: { ports: [22, 2222] },
+      findings: [
+        { messageId: 'open', key: 'tcp/22' },
+        { messageId: 'open', key: 'tcp/2222' },
+      ],
+    },
+    {
+      name: 'an attached group carries its blast radius',
+      data: { groups: [group({ id: 'sg-web', ingress: [tcp(22, '0.0.0.0/0')] })], interfaces: [eni({ groups: ['sg-web'], instanceId: 'i-1', publicIp: '54.0.0.1' })] },
+      findings: [{ messageId: 'open', groupId: 'sg-web' }],
+    },
+  ],
+  errors: [
+    {
+      name: 'security groups failed to collect',
+      data: { failed: { securityGroups: 'UnauthorizedOperation' } },
+      error: /DescribeSecurityGroups could not be collected/,
+    },
+  ],
+  invalidOptions: [
+    { name: 'ports must be integers', options: { ports: ['22'] }, error: /ports\/0 must be integer/ },
+    { name: 'ports must be in range', options: { ports: [70000] }, error: /ports\/0 must be <= 65535/ },
+    { name: 'ports must not be empty', options: { ports: [] }, error: /ports must NOT have fewer than 1 items/ },
+    { name: 'unknown option', options: { port: 22 }, error: /must NOT have additional properties \(port\)/ },
+  ],
+});
