@@ -100,7 +100,6 @@ async function collectLiveSnapshot(flags: LiveFlags & { quiet?: boolean }, kinds
       ...(flags.profile ? { profile: flags.profile } : {}),
       ...(endpointUrl ? { endpointUrl } : {}),
       onProgress: progress.onEvent,
-      env: io.env,
     });
   } finally {
     progress.stop();

@@ -17,8 +17,6 @@ export interface LivePlan {
   /** Regions collected at once. */
   readonly concurrency?: number;
   readonly onProgress?: (event: ProgressEvent) => void;
-  /** Environment to read AWS_* settings from (injected for tests). */
-  readonly env?: NodeJS.ProcessEnv;
 }
 
 export type ProgressEvent =
@@ -32,8 +30,7 @@ type Sdk = typeof import('@aws-sdk/client-ec2');
 type Ec2Client = InstanceType<Sdk['EC2Client']>;
 
 /** The SDK on Node 20 prints a support-window warning on first use; it does not help our users. */
-function quietSdkWarnings(env: NodeJS.ProcessEnv): void {
-  env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+function quietSdkWarnings(): void {
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 }
 
@@ -182,8 +179,9 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
 }
 
 export async function collectLive(plan: LivePlan): Promise<RawSnapshot> {
-  const env = plan.env ?? process.env;
-  quietSdkWarnings(env);
+  // AWS_* settings are read from the process environment, as the SDK itself reads them.
+  const env = process.env;
+  quietSdkWarnings();
   const sdk = await import('@aws-sdk/client-ec2');
   const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
   const credentials = fromNodeProviderChain(plan.profile ? { profile: plan.profile } : {});
