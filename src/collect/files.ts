@@ -13,6 +13,7 @@ import { parseSnapshot, SNAPSHOT_MARKER } from './snapshot.js';
 const RECOGNIZED_UNUSED_KEYS = new Set([
   'Subnets', 'RouteTables', 'NetworkAcls', 'InternetGateways', 'EgressOnlyInternetGateways', 'NatGateways',
   'FlowLogs', 'PrefixLists', 'Entries', 'SecurityGroupRules', 'StaleSecurityGroupSet', 'Regions', 'Addresses',
+  'VpcPeeringConnections',
 ]);
 
 const REGION_NAME = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;

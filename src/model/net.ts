@@ -42,6 +42,10 @@ function bigintToBytes(value: bigint, length: number): number[] {
  */
 export function parseCidr(text: string): Cidr | undefined {
   const trimmed = text.trim();
+  // ipaddr.js also accepts inet_aton forms ("10.0.0", "0x0a.1", octal); AWS never writes those,
+  // so in a saved file they are a typo, not an address.
+  const addressText = trimmed.split('/')[0] ?? '';
+  if (!addressText.includes(":") && !/^\d{1,3}(\.\d{1,3}){3}$/.test(addressText)) return undefined;
   let address: ipaddr.IPv4 | ipaddr.IPv6;
   let prefix: number;
   try {
