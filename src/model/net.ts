@@ -19,6 +19,7 @@ export interface Cidr extends AddressInterval {
 }
 
 const BITS: Record<Family, number> = { ipv4: 32, ipv6: 128 };
+const DOTTED_QUAD = /^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/;
 
 function bytesToBigint(bytes: readonly number[]): bigint {
   let value = 0n;
@@ -42,10 +43,10 @@ function bigintToBytes(value: bigint, length: number): number[] {
  */
 export function parseCidr(text: string): Cidr | undefined {
   const trimmed = text.trim();
-  // ipaddr.js also accepts inet_aton forms ("10.0.0", "0x0a.1", octal); AWS never writes those,
-  // so in a saved file they are a typo, not an address.
+  // ipaddr.js also accepts inet_aton forms ("10.0.0", "0x0a.1", and "010" as octal 8); AWS never
+  // writes those, so in a saved file they are a typo or a trick, not an address.
   const addressText = trimmed.split('/')[0] ?? '';
-  if (!addressText.includes(":") && !/^\d{1,3}(\.\d{1,3}){3}$/.test(addressText)) return undefined;
+  if (!addressText.includes(':') && !DOTTED_QUAD.test(addressText)) return undefined;
   let address: ipaddr.IPv4 | ipaddr.IPv6;
   let prefix: number;
   try {

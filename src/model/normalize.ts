@@ -99,7 +99,8 @@ export function normalizeProtocol(raw: string): Protocol | undefined {
   if (named !== undefined) return named;
   if (/^\d{1,3}$/.test(value)) {
     const n = Number(value);
-    if (n <= 255) return n;
+    // "06" is still TCP: map the number, not its spelling.
+    if (n <= 255) return PROTOCOL_NAMES[String(n)] ?? n;
   }
   return undefined;
 }

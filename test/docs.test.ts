@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { RULES } from '../rules/index.js';
+import { RULE_TABLE_END, RULE_TABLE_START, withRuleTable } from '../src/report/rule-docs.js';
+import { REPO_ROOT } from './helpers/cli.js';
+
+test('the README rule table is generated from the current catalog (npm run docs:rules)', () => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  assert.ok(readme.includes(RULE_TABLE_START) && readme.includes(RULE_TABLE_END), 'README has the generated-table markers');
+  assert.equal(withRuleTable(readme, RULES), readme, 'README rule table is stale: run `npm run docs:rules`');
+});
+
+test("the README's first section names the two commands, and they are the real ones", () => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const quickStart = readme.slice(0, readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1));
+  assert.match(quickStart, /npm ci && node bin\/sg-audit\.js --input examples\/demo-account/);
+  assert.match(quickStart, /npm test/);
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  assert.ok(pkg.scripts['test'], 'package.json has a test script');
+});
