@@ -37,6 +37,8 @@ before(async () => {
 
 after(async () => {
   await fake.close();
+  // Over every test in this file: sg-audit never asked for a mutating action.
+  assert.deepEqual(fake.violations, []);
 });
 
 const live = (...extra: string[]) =>
