@@ -230,15 +230,16 @@ export async function loadInputs(paths: readonly string[], options: LoadOptions 
     const fileRegion =
       consensus(file.placements.map((p) => p.region)) ?? dirRegion.get(file.dir) ?? options.region ?? 'unknown';
     const fileAccount = consensus(file.placements.map((p) => p.account)) ?? dirAccount.get(file.dir);
-    if (fileRegion === 'unknown') unknownRegionFiles++;
     // Usually one region per file (one CLI call); a merged multi-region file is split by item.
-    const byRegion = new Map<string, unknown[]>([[fileRegion, []]]);
+    // An empty file still marks its kind as collected in its own region.
+    const byRegion = new Map<string, unknown[]>();
     file.items.forEach((item, i) => {
       const region = file.placements[i]?.region ?? fileRegion;
       byRegion.set(region, [...(byRegion.get(region) ?? []), item]);
     });
+    if (file.items.length === 0) byRegion.set(fileRegion, []);
+    if (byRegion.has('unknown')) unknownRegionFiles++;
     for (const [region, items] of byRegion) {
-      if (items.length === 0 && region !== fileRegion) continue;
       addPart(fileAccount, region, file.kind, { origin: displayPath(file.path), items });
     }
   }

@@ -177,7 +177,13 @@ export function permissionEvidence(perm: Permission): PermissionEvidence {
 
 /** "tcp 22 from 0.0.0.0/0" */
 export function permissionText(perm: Permission): string {
-  const what = perm.protocol === 'all' ? 'all traffic' : `${protocolLabel(perm.protocol)} ${matchLabel(perm)}`;
+  // A numbered protocol (GRE, ESP) has no ports to show.
+  const what =
+    perm.protocol === 'all'
+      ? 'all traffic'
+      : typeof perm.protocol === 'number'
+        ? protocolLabel(perm.protocol)
+        : `${protocolLabel(perm.protocol)} ${matchLabel(perm)}`;
   return `${what} from ${sourceLabel(perm.source)}`;
 }
 
@@ -195,32 +201,66 @@ export interface AllTrafficExposure {
  */
 export function allTrafficExposures(ingress: readonly Permission[]): AllTrafficExposure[] {
   const out: AllTrafficExposure[] = [];
-  const viaAll = internetExposure(ingress.filter((p) => p.protocol === 'all'));
+  const allProtocol = ingress.filter((p) => p.protocol === 'all');
+  const viaAll = internetExposure(allProtocol);
   if (viaAll.length > 0) {
-    out.push({ scope: 'all', families: viaAll.map((e) => e.family), permissions: [...new Set(viaAll.flatMap((e) => e.permissions))] });
+    const permissions = viaAll.flatMap((e) =>
+      minimalCover(e.permissions, e.family, (subset) => internetExposure(subset).some((x) => x.family === e.family)),
+    );
+    out.push({ scope: 'all', families: viaAll.map((e) => e.family), permissions: [...new Set(permissions)] });
   }
   // Decided per family: a family the `all` permissions already open adds nothing, and a
   // permission counts only for the family of its own sources (tcp 22 from ::/0 is not part of
   // an IPv4 sweep).
   const remaining = FAMILIES.filter((f) => !viaAll.some((e) => e.family === f));
   for (const protocol of ['tcp', 'udp'] as const) {
-    const segments = openPortSegments(ingress, protocol);
     const families: Family[] = [];
     const permissions = new Set<Permission>();
     for (const family of remaining) {
-      const inFamily = segments.filter((s) => s.families.includes(family));
-      const open = mergePortRanges(inFamily.map((s) => s.ports));
-      if (!open.some((r) => r.from <= 1 && r.to >= 65535)) continue;
+      const everyPortOpen = (perms: readonly Permission[]) =>
+        mergePortRanges(openPortSegments(perms, protocol).filter((s) => s.families.includes(family)).map((s) => s.ports)).some(
+          (r) => r.from <= 1 && r.to >= 65535,
+        );
+      if (!everyPortOpen(ingress)) continue;
       families.push(family);
-      for (const segment of inFamily) {
-        for (const perm of segment.permissions) {
-          if (sourceCidrs(perm).some((c) => c.family === family && touchesPublicSpace(c))) permissions.add(perm);
-        }
-      }
+      const candidates = ingress.filter(
+        (p) => portsFor(p, protocol) !== undefined && sourceCidrs(p).some((c) => c.family === family && touchesPublicSpace(c)),
+      );
+      for (const perm of minimalCover(candidates, family, everyPortOpen, protocol)) permissions.add(perm);
     }
     if (families.length > 0) out.push({ scope: protocol, families, permissions: [...permissions] });
   }
   return out;
+}
+
+/**
+ * The permissions that make an exposure: the widest first (ports × addresses), added until the
+ * exposure holds. A narrower permission beside them (tcp 3389 next to tcp 0-65535) is a root
+ * cause of its own and is left to the port rules.
+ */
+function minimalCover(
+  perms: readonly Permission[],
+  family: Family,
+  holds: (subset: readonly Permission[]) => boolean,
+  protocol?: PortProtocol,
+): Permission[] {
+  const weight = (p: Permission): bigint => {
+    const range = protocol ? (portsFor(p, protocol) ?? { from: 0, to: -1 }) : ALL_PORTS;
+    const addresses = sourceCidrs(p)
+      .filter((c) => c.family === family)
+      .reduce((sum, c) => sum + (c.last - c.first + 1n), 0n);
+    return BigInt(range.to - range.from + 1) * addresses;
+  };
+  const sorted = [...perms].sort((a, b) => {
+    const diff = weight(b) - weight(a);
+    return diff > 0n ? 1 : diff < 0n ? -1 : 0;
+  });
+  const chosen: Permission[] = [];
+  for (const perm of sorted) {
+    chosen.push(perm);
+    if (holds(chosen)) return chosen;
+  }
+  return chosen;
 }
 
 /**

@@ -108,7 +108,7 @@ export function normalizeProtocol(raw: string): Protocol | undefined {
 /** Ports a TCP/UDP permission covers. A missing or -1 bound means "all ports", never port 0. */
 function tcpUdpPorts(from: number | undefined, to: number | undefined): PortRange {
   if (from === undefined || to === undefined || from < 0 || to < 0) return ALL_PORTS;
-  return { from: Math.min(from, 65535), to: Math.min(to, 65535) };
+  return { from, to };
 }
 
 export function partitionOf(region: string): string {
@@ -150,6 +150,14 @@ function readPermissions(r: Reader, raw: readonly unknown[], path: string, ctx: 
     }
     const from = r.int(perm, 'FromPort', at);
     const to = r.int(perm, 'ToPort', at);
+    // AWS rejects such a rule; in an edited file it must not silently open nothing.
+    if (protocol === 'tcp' || protocol === 'udp') {
+      if (from !== undefined && from > 65535) r.fail(`${at}.FromPort`, `${from} is not a port (0-65535)`);
+      if (to !== undefined && to > 65535) r.fail(`${at}.ToPort`, `${to} is not a port (0-65535)`);
+      if (from !== undefined && to !== undefined && from >= 0 && to >= 0 && from > to) {
+        r.fail(`${at}.FromPort`, `${from} is greater than ToPort ${to}`);
+      }
+    }
     // ICMP/ICMPv6 FromPort/ToPort are type/code (-1 = all); `all` and other protocols ignore them.
     const base =
       protocol === 'tcp' || protocol === 'udp'

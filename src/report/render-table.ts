@@ -43,10 +43,10 @@ function isAttachments(value: unknown): value is AttachmentsEvidence {
   return typeof value === 'object' && value !== null && typeof (value as AttachmentsEvidence).interfaces === 'number';
 }
 
-/** "2 ENIs · 1 instance · public" / "unused" / "?" when interfaces were not part of the input. */
+/** "2 ENIs, 1 instance, public IP" / "unused" / "unknown" when interfaces were not part of the input. */
 export function usedByText(finding: Finding): string {
   const a = finding.evidence['attachments'];
-  if (!isAttachments(a)) return '?';
+  if (!isAttachments(a)) return 'unknown';
   if (a.interfaces === 0) return 'unused';
   const parts = [plural(a.interfaces, 'ENI')];
   if (a.instances.length > 0) parts.push(plural(a.instances.length, 'instance'));

@@ -205,4 +205,14 @@ describe('all-traffic-open-to-internet: evidence per address family', () => {
     one(tcp([0, 32767], '0.0.0.0/0', '::/0'), tcp([32768, 65535], '0.0.0.0/0')),
     [['tcp', 'Every TCP port open to the internet over IPv4 via tcp 0-32767 from 0.0.0.0/0; tcp 32768-65535 from 0.0.0.0/0']],
   );
+  exact(
+    'tcp 0-65535 plus tcp 3389 from 0.0.0.0/0: only the sweep is named; 3389 is left to the port rules',
+    one(tcp([0, 65535], '0.0.0.0/0'), tcp(3389, '0.0.0.0/0')),
+    [['tcp', 'Every TCP port open to the internet over IPv4 via tcp all from 0.0.0.0/0']],
+  );
+  exact(
+    'two halves plus a full-width duplicate range: the widest permission alone explains it',
+    one(tcp([0, 65535], '0.0.0.0/1'), tcp([0, 65535], '128.0.0.0/1'), tcp([1, 65535], '0.0.0.0/0')),
+    [['tcp', 'Every TCP port open to the internet over IPv4 via tcp 1-65535 from 0.0.0.0/0']],
+  );
 });

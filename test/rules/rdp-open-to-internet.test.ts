@@ -43,6 +43,12 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: 'tcp 3389 beside a tcp 0-65535 sweep is its own root cause (all-traffic takes only the sweep)',
+      data: one(tcp([0, 65535], '0.0.0.0/0'), tcp(3389, '0.0.0.0/0')),
+      alsoEnabled: ['all-traffic-open-to-internet'],
+      findings: [{ messageId: 'open', key: 'tcp/3389', data: { via: 'tcp 3389 from 0.0.0.0/0' } }],
+    },
+    {
       name: 'tcp 3389 from 0.0.0.0/0',
       data: one(tcp(3389, '0.0.0.0/0')),
       findings: [{ messageId: 'open', key: 'tcp/3389', groupId: 'sg-target', data: { protocol: 'tcp', port: 3389, families: 'IPv4' } }],

@@ -1,0 +1,371 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { IpPermission } from '@aws-sdk/client-ec2';
+import {
+  allTrafficExposures,
+  exposureAtPort,
+  familiesText,
+  ingressForPortRules,
+  internetExposure,
+  matchLabel,
+  openedPorts,
+  openPortSegments,
+  permissionEvidence,
+  permissionText,
+  portsFor,
+  protocolLabel,
+  sourceLabel,
+  type PortProtocol,
+} from '../../src/model/exposure.js';
+import type { Family } from '../../src/model/net.js';
+import { ALL_PORTS, type PortRange } from '../../src/model/ports.js';
+import type { Permission, Protocol } from '../../src/model/types.js';
+import { all, group, icmp, model, proto, tcp, udp } from '../helpers/builders.js';
+
+/** The ingress permissions of one group built from raw IpPermissions, in order. */
+function ingress(...perms: IpPermission[]): readonly Permission[] {
+  const g = model({ groups: [group({ id: 'sg-x', ingress: perms })] }).groups[0];
+  assert.ok(g);
+  return g.ingress;
+}
+
+/** A short, comparable name for a permission: "tcp 22 from 0.0.0.0/0". */
+const label = (p: Permission): string => permissionText(p);
+const labels = (perms: readonly Permission[]): string[] => perms.map(label);
+
+const r = (from: number, to: number = from): PortRange => ({ from, to });
+
+describe('portsFor', () => {
+  const cases: { name: string; input: { perm: IpPermission; protocol: PortProtocol }; expected: PortRange | undefined }[] = [
+    { name: 'all opens every tcp port', input: { perm: all('0.0.0.0/0'), protocol: 'tcp' }, expected: ALL_PORTS },
+    { name: 'all opens every udp port', input: { perm: all('0.0.0.0/0'), protocol: 'udp' }, expected: ALL_PORTS },
+    { name: 'tcp 22 for tcp', input: { perm: tcp(22, '0.0.0.0/0'), protocol: 'tcp' }, expected: r(22) },
+    { name: 'tcp 22 opens no udp port', input: { perm: tcp(22, '0.0.0.0/0'), protocol: 'udp' }, expected: undefined },
+    { name: 'udp 53 for udp', input: { perm: udp(53, '0.0.0.0/0'), protocol: 'udp' }, expected: r(53) },
+    { name: 'udp 53 opens no tcp port', input: { perm: udp(53, '0.0.0.0/0'), protocol: 'tcp' }, expected: undefined },
+    { name: 'tcp without ports is all tcp ports', input: { perm: proto('tcp', undefined, '0.0.0.0/0'), protocol: 'tcp' }, expected: ALL_PORTS },
+    { name: 'protocol "6" 20-25', input: { perm: proto('6', [20, 25], '0.0.0.0/0'), protocol: 'tcp' }, expected: r(20, 25) },
+    { name: 'icmp -1 opens no tcp port', input: { perm: icmp(-1, -1, '0.0.0.0/0'), protocol: 'tcp' }, expected: undefined },
+    { name: 'icmp -1 opens no udp port', input: { perm: icmp(-1, -1, '0.0.0.0/0'), protocol: 'udp' }, expected: undefined },
+    { name: 'icmp type 22 is not port 22', input: { perm: icmp(22, 22, '0.0.0.0/0'), protocol: 'tcp' }, expected: undefined },
+    { name: 'GRE (47) opens no tcp port', input: { perm: proto('47', undefined, '0.0.0.0/0'), protocol: 'tcp' }, expected: undefined },
+    { name: 'ESP (50) with ports opens no udp port', input: { perm: proto('50', [500, 500], '0.0.0.0/0'), protocol: 'udp' }, expected: undefined },
+  ];
+  for (const { name, input, expected } of cases) {
+    test(name, () => {
+      const [perm] = ingress(input.perm);
+      assert.ok(perm);
+      assert.deepEqual(portsFor(perm, input.protocol), expected);
+    });
+  }
+});
+
+describe('internetExposure', () => {
+  const cases: { name: string; input: IpPermission[]; expected: { family: Family; permissions: string[] }[] }[] = [
+    { name: 'nothing', input: [], expected: [] },
+    { name: '0.0.0.0/0', input: [tcp(22, '0.0.0.0/0')], expected: [{ family: 'ipv4', permissions: ['tcp 22 from 0.0.0.0/0'] }] },
+    { name: '::/0', input: [tcp(22, '::/0')], expected: [{ family: 'ipv6', permissions: ['tcp 22 from ::/0'] }] },
+    {
+      name: 'both families',
+      input: [tcp(22, '0.0.0.0/0', '::/0')],
+      expected: [
+        { family: 'ipv4', permissions: ['tcp 22 from 0.0.0.0/0'] },
+        { family: 'ipv6', permissions: ['tcp 22 from ::/0'] },
+      ],
+    },
+    {
+      name: 'two /1 halves in separate permissions',
+      input: [tcp(22, '0.0.0.0/1'), tcp(22, '128.0.0.0/1')],
+      expected: [{ family: 'ipv4', permissions: ['tcp 22 from 0.0.0.0/1', 'tcp 22 from 128.0.0.0/1'] }],
+    },
+    {
+      name: 'private sources do not contribute even when listed beside the world',
+      input: [tcp(22, '10.0.0.0/8'), tcp(22, '0.0.0.0/0'), tcp(22, 'fc00::/7')],
+      expected: [{ family: 'ipv4', permissions: ['tcp 22 from 0.0.0.0/0'] }],
+    },
+    { name: 'one /1 half', input: [tcp(22, '0.0.0.0/1')], expected: [] },
+    { name: 'a public /32', input: [tcp(22, '203.0.113.10/32', '198.51.100.0/24')], expected: [] },
+    { name: 'private only', input: [tcp(22, '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7')], expected: [] },
+    { name: 'prefix lists and group references are not the internet', input: [tcp(22, 'pl-0123456789abcdef0', 'sg-0123456789abcdef0')], expected: [] },
+    { name: '2000::/3', input: [tcp(22, '2000::/3')], expected: [{ family: 'ipv6', permissions: ['tcp 22 from 2000::/3'] }] },
+    { name: '2000::/4 alone', input: [tcp(22, '2000::/4')], expected: [] },
+  ];
+  for (const { name, input, expected } of cases) {
+    test(name, () => {
+      const actual = internetExposure(ingress(...input)).map((e) => ({ family: e.family, permissions: labels(e.permissions) }));
+      assert.deepEqual(actual, expected);
+    });
+  }
+});
+
+describe('exposureAtPort', () => {
+  const cases: { name: string; input: { perms: IpPermission[]; protocol: PortProtocol; port: number }; expected: Family[] }[] = [
+    { name: 'tcp 22 at 22', input: { perms: [tcp(22, '0.0.0.0/0')], protocol: 'tcp', port: 22 }, expected: ['ipv4'] },
+    { name: 'tcp 22 at 23', input: { perms: [tcp(22, '0.0.0.0/0')], protocol: 'tcp', port: 23 }, expected: [] },
+    { name: 'tcp 22 is not udp 22', input: { perms: [tcp(22, '0.0.0.0/0')], protocol: 'udp', port: 22 }, expected: [] },
+    { name: 'tcp 0-65535 at edge 0', input: { perms: [tcp([0, 65535], '0.0.0.0/0')], protocol: 'tcp', port: 0 }, expected: ['ipv4'] },
+    { name: 'tcp 0-65535 at edge 65535', input: { perms: [tcp([0, 65535], '::/0')], protocol: 'tcp', port: 65535 }, expected: ['ipv6'] },
+    { name: 'tcp 1-65535 misses 0', input: { perms: [tcp([1, 65535], '0.0.0.0/0')], protocol: 'tcp', port: 0 }, expected: [] },
+    { name: 'tcp 0-65534 misses 65535', input: { perms: [tcp([0, 65534], '0.0.0.0/0')], protocol: 'tcp', port: 65535 }, expected: [] },
+    { name: 'all at udp 65535', input: { perms: [all('0.0.0.0/0', '::/0')], protocol: 'udp', port: 65535 }, expected: ['ipv4', 'ipv6'] },
+    { name: 'icmp -1 is not port 0', input: { perms: [icmp(-1, -1, '0.0.0.0/0')], protocol: 'tcp', port: 0 }, expected: [] },
+    { name: 'GRE opens no port', input: { perms: [proto('47', undefined, '0.0.0.0/0')], protocol: 'tcp', port: 22 }, expected: [] },
+    { name: 'halves across ports do not add up', input: { perms: [tcp(22, '0.0.0.0/1'), tcp(23, '128.0.0.0/1')], protocol: 'tcp', port: 22 }, expected: [] },
+    { name: 'halves on overlapping ranges add up', input: { perms: [tcp([20, 22], '0.0.0.0/1'), tcp([22, 30], '128.0.0.0/1')], protocol: 'tcp', port: 22 }, expected: ['ipv4'] },
+    { name: 'all from one half + tcp from the other half', input: { perms: [all('0.0.0.0/1'), tcp(22, '128.0.0.0/1')], protocol: 'tcp', port: 22 }, expected: ['ipv4'] },
+  ];
+  for (const { name, input, expected } of cases) {
+    test(name, () => {
+      assert.deepEqual(exposureAtPort(ingress(...input.perms), input.protocol, input.port).map((e) => e.family), expected);
+    });
+  }
+});
+
+describe('openPortSegments', () => {
+  const cases: {
+    name: string;
+    input: { perms: IpPermission[]; protocol: PortProtocol };
+    expected: { ports: PortRange; families: Family[]; permissions: string[] }[];
+  }[] = [
+    { name: 'nothing open', input: { perms: [tcp(22, '10.0.0.0/8')], protocol: 'tcp' }, expected: [] },
+    { name: 'one port', input: { perms: [tcp(22, '0.0.0.0/0')], protocol: 'tcp' }, expected: [{ ports: r(22), families: ['ipv4'], permissions: ['tcp 22 from 0.0.0.0/0'] }] },
+    {
+      name: 'adjacent segments are joined, with both permissions',
+      input: { perms: [tcp([20, 21], '0.0.0.0/0'), tcp([22, 25], '0.0.0.0/0')], protocol: 'tcp' },
+      expected: [{ ports: r(20, 25), families: ['ipv4'], permissions: ['tcp 20-21 from 0.0.0.0/0', 'tcp 22-25 from 0.0.0.0/0'] }],
+    },
+    {
+      name: 'a one-port gap keeps segments apart',
+      input: { perms: [tcp([20, 21], '0.0.0.0/0'), tcp([23, 25], '0.0.0.0/0')], protocol: 'tcp' },
+      expected: [
+        { ports: r(20, 21), families: ['ipv4'], permissions: ['tcp 20-21 from 0.0.0.0/0'] },
+        { ports: r(23, 25), families: ['ipv4'], permissions: ['tcp 23-25 from 0.0.0.0/0'] },
+      ],
+    },
+    {
+      name: 'split where the families differ',
+      input: { perms: [tcp([20, 30], '0.0.0.0/0'), tcp([25, 40], '::/0')], protocol: 'tcp' },
+      expected: [
+        { ports: r(20, 24), families: ['ipv4'], permissions: ['tcp 20-30 from 0.0.0.0/0'] },
+        { ports: r(25, 30), families: ['ipv4', 'ipv6'], permissions: ['tcp 20-30 from 0.0.0.0/0', 'tcp 25-40 from ::/0'] },
+        { ports: r(31, 40), families: ['ipv6'], permissions: ['tcp 25-40 from ::/0'] },
+      ],
+    },
+    {
+      name: 'only the overlap of two halves is open',
+      input: { perms: [tcp([20, 30], '0.0.0.0/1'), tcp([25, 40], '128.0.0.0/1')], protocol: 'tcp' },
+      expected: [{ ports: r(25, 30), families: ['ipv4'], permissions: ['tcp 20-30 from 0.0.0.0/1', 'tcp 25-40 from 128.0.0.0/1'] }],
+    },
+    {
+      name: 'a nested range joins back into one segment, with every permission that covers part of it',
+      input: { perms: [tcp([0, 100], '0.0.0.0/0'), tcp(50, '0.0.0.0/0')], protocol: 'tcp' },
+      expected: [{ ports: r(0, 100), families: ['ipv4'], permissions: ['tcp 0-100 from 0.0.0.0/0', 'tcp 50 from 0.0.0.0/0'] }],
+    },
+    {
+      name: 'all traffic opens every udp port',
+      input: { perms: [all('::/0'), tcp(22, '0.0.0.0/0')], protocol: 'udp' },
+      expected: [{ ports: ALL_PORTS, families: ['ipv6'], permissions: ['all traffic from ::/0'] }],
+    },
+    {
+      name: 'private sources on the same ports are not attributed',
+      input: { perms: [tcp(22, '10.0.0.0/8'), tcp(22, '0.0.0.0/0')], protocol: 'tcp' },
+      expected: [{ ports: r(22), families: ['ipv4'], permissions: ['tcp 22 from 0.0.0.0/0'] }],
+    },
+    { name: 'icmp and GRE open no segment', input: { perms: [icmp(-1, -1, '0.0.0.0/0'), proto('47', undefined, '0.0.0.0/0')], protocol: 'tcp' }, expected: [] },
+    {
+      name: 'edges 0 and 65535',
+      input: { perms: [tcp(0, '0.0.0.0/0'), tcp(65535, '0.0.0.0/0')], protocol: 'tcp' },
+      expected: [
+        { ports: r(0), families: ['ipv4'], permissions: ['tcp 0 from 0.0.0.0/0'] },
+        { ports: r(65535), families: ['ipv4'], permissions: ['tcp 65535 from 0.0.0.0/0'] },
+      ],
+    },
+  ];
+  for (const { name, input, expected } of cases) {
+    test(name, () => {
+      const actual = openPortSegments(ingress(...input.perms), input.protocol);
+      for (const s of actual) assert.equal(s.protocol, input.protocol);
+      assert.deepEqual(
+        actual.map((s) => ({ ports: s.ports, families: [...s.families], permissions: labels(s.permissions) })),
+        expected,
+      );
+    });
+  }
+});
+
+describe('openedPorts', () => {
+  const cases: { name: string; input: { perms: IpPermission[]; protocol: PortProtocol }; expected: PortRange[] }[] = [
+    { name: 'private and public CIDRs and prefix lists count', input: { perms: [tcp(22, '10.0.0.0/8'), tcp(23, 'pl-1'), tcp(80, '0.0.0.0/0')], protocol: 'tcp' }, expected: [r(22, 23), r(80)] },
+    { name: 'group references do not count', input: { perms: [tcp(22, 'sg-1')], protocol: 'tcp' }, expected: [] },
+    { name: 'all opens every port', input: { perms: [all('10.0.0.0/8')], protocol: 'udp' }, expected: [ALL_PORTS] },
+    { name: 'icmp opens none', input: { perms: [icmp(-1, -1, '10.0.0.0/8')], protocol: 'udp' }, expected: [] },
+  ];
+  for (const { name, input, expected } of cases) {
+    test(name, () => assert.deepEqual(openedPorts(ingress(...input.perms), input.protocol), expected));
+  }
+});
+
+describe('allTrafficExposures', () => {
+  const cases: { name: string; input: IpPermission[]; expected: { scope: string; families: Family[]; permissions: string[] }[] }[] = [
+    { name: 'all via 0.0.0.0/0', input: [all('0.0.0.0/0')], expected: [{ scope: 'all', families: ['ipv4'], permissions: ['all traffic from 0.0.0.0/0'] }] },
+    { name: 'all via ::/0 only', input: [all('::/0')], expected: [{ scope: 'all', families: ['ipv6'], permissions: ['all traffic from ::/0'] }] },
+    {
+      name: 'all via both families in one permission',
+      input: [all('0.0.0.0/0', '::/0')],
+      expected: [{ scope: 'all', families: ['ipv4', 'ipv6'], permissions: ['all traffic from 0.0.0.0/0', 'all traffic from ::/0'] }],
+    },
+    { name: 'all via split /1 halves', input: [all('0.0.0.0/1', '128.0.0.0/1')], expected: [{ scope: 'all', families: ['ipv4'], permissions: ['all traffic from 0.0.0.0/1', 'all traffic from 128.0.0.0/1'] }] },
+    { name: 'all from a private range', input: [all('10.0.0.0/8', 'fc00::/7')], expected: [] },
+    { name: 'all from a group (default group self-reference)', input: [all('sg-x')], expected: [] },
+    { name: 'tcp 0-65535', input: [tcp([0, 65535], '0.0.0.0/0')], expected: [{ scope: 'tcp', families: ['ipv4'], permissions: ['tcp all from 0.0.0.0/0'] }] },
+    { name: 'tcp 1-65535', input: [tcp([1, 65535], '0.0.0.0/0')], expected: [{ scope: 'tcp', families: ['ipv4'], permissions: ['tcp 1-65535 from 0.0.0.0/0'] }] },
+    { name: 'tcp 2-65535 → none', input: [tcp([2, 65535], '0.0.0.0/0')], expected: [] },
+    { name: 'tcp 1-65534 → none', input: [tcp([1, 65534], '0.0.0.0/0')], expected: [] },
+    { name: 'tcp without ports', input: [proto('tcp', undefined, '::/0')], expected: [{ scope: 'tcp', families: ['ipv6'], permissions: ['tcp all from ::/0'] }] },
+    { name: 'udp 0-65535 from ::/0', input: [udp([0, 65535], '::/0')], expected: [{ scope: 'udp', families: ['ipv6'], permissions: ['udp all from ::/0'] }] },
+    {
+      name: 'tcp 0-65535 split across /1 halves',
+      input: [tcp([0, 65535], '0.0.0.0/1'), tcp([0, 65535], '128.0.0.0/1')],
+      expected: [{ scope: 'tcp', families: ['ipv4'], permissions: ['tcp all from 0.0.0.0/1', 'tcp all from 128.0.0.0/1'] }],
+    },
+    {
+      name: 'tcp 0-32767 + 32768-65535',
+      input: [tcp([0, 32767], '0.0.0.0/0'), tcp([32768, 65535], '0.0.0.0/0')],
+      expected: [{ scope: 'tcp', families: ['ipv4'], permissions: ['tcp 0-32767 from 0.0.0.0/0', 'tcp 32768-65535 from 0.0.0.0/0'] }],
+    },
+    {
+      name: 'tcp halves of the ports from different families → none',
+      input: [tcp([0, 32767], '0.0.0.0/0'), tcp([32768, 65535], '::/0')],
+      expected: [],
+    },
+    {
+      name: 'tcp and udp both swept',
+      input: [tcp([0, 65535], '0.0.0.0/0'), udp([1, 65535], '0.0.0.0/0')],
+      expected: [
+        { scope: 'tcp', families: ['ipv4'], permissions: ['tcp all from 0.0.0.0/0'] },
+        { scope: 'udp', families: ['ipv4'], permissions: ['udp 1-65535 from 0.0.0.0/0'] },
+      ],
+    },
+    {
+      name: 'all 0/0 + tcp 22 ::/0 → only scope all with just the all permission',
+      input: [all('0.0.0.0/0'), tcp(22, '::/0')],
+      expected: [{ scope: 'all', families: ['ipv4'], permissions: ['all traffic from 0.0.0.0/0'] }],
+    },
+    {
+      name: 'all 0/0 + tcp 0-65535 0/0 → the tcp sweep is explained by all',
+      input: [all('0.0.0.0/0'), tcp([0, 65535], '0.0.0.0/0')],
+      expected: [{ scope: 'all', families: ['ipv4'], permissions: ['all traffic from 0.0.0.0/0'] }],
+    },
+    {
+      name: 'all ::/0 + tcp 0-65535 0/0 → scopes all (ipv6) and tcp (ipv4)',
+      input: [all('::/0'), tcp([0, 65535], '0.0.0.0/0')],
+      expected: [
+        { scope: 'all', families: ['ipv6'], permissions: ['all traffic from ::/0'] },
+        { scope: 'tcp', families: ['ipv4'], permissions: ['tcp all from 0.0.0.0/0'] },
+      ],
+    },
+    {
+      name: 'all from one half + tcp 0-65535 from the other half → a tcp sweep of both',
+      input: [all('0.0.0.0/1'), tcp([0, 65535], '128.0.0.0/1')],
+      expected: [{ scope: 'tcp', families: ['ipv4'], permissions: ['all traffic from 0.0.0.0/1', 'tcp all from 128.0.0.0/1'] }],
+    },
+    { name: 'a single-port rule is no sweep', input: [tcp(22, '0.0.0.0/0', '::/0')], expected: [] },
+    { name: 'icmp -1 and GRE from everywhere are no sweep', input: [icmp(-1, -1, '0.0.0.0/0'), proto('47', undefined, '0.0.0.0/0')], expected: [] },
+  ];
+  for (const { name, input, expected } of cases) {
+    test(name, () => {
+      const actual = allTrafficExposures(ingress(...input)).map((e) => ({ scope: e.scope, families: [...e.families], permissions: labels(e.permissions) }));
+      assert.deepEqual(actual, expected);
+    });
+  }
+});
+
+describe('ingressForPortRules', () => {
+  const cases: { name: string; input: { perms: IpPermission[]; allTrafficEnabled: boolean }; expected: string[] }[] = [
+    { name: 'disabled: everything', input: { perms: [all('0.0.0.0/0'), tcp(22, '0.0.0.0/0')], allTrafficEnabled: false }, expected: ['all traffic from 0.0.0.0/0', 'tcp 22 from 0.0.0.0/0'] },
+    { name: 'enabled: the all permission is left out', input: { perms: [all('0.0.0.0/0'), tcp(22, '0.0.0.0/0')], allTrafficEnabled: true }, expected: ['tcp 22 from 0.0.0.0/0'] },
+    { name: 'enabled: tcp 22 from ::/0 beside all from 0/0 stays', input: { perms: [all('0.0.0.0/0'), tcp(22, '::/0')], allTrafficEnabled: true }, expected: ['tcp 22 from ::/0'] },
+    { name: 'enabled: a tcp sweep is left out', input: { perms: [tcp([0, 65535], '0.0.0.0/0'), udp(53, '0.0.0.0/0')], allTrafficEnabled: true }, expected: ['udp 53 from 0.0.0.0/0'] },
+    { name: 'enabled: both sweeps of the mixed case are left out', input: { perms: [all('::/0'), tcp([0, 65535], '0.0.0.0/0')], allTrafficEnabled: true }, expected: [] },
+    { name: 'enabled: nothing reported, nothing removed', input: { perms: [tcp(22, '0.0.0.0/0'), tcp(80, '10.0.0.0/8')], allTrafficEnabled: true }, expected: ['tcp 22 from 0.0.0.0/0', 'tcp 80 from 10.0.0.0/8'] },
+  ];
+  for (const { name, input, expected } of cases) {
+    test(name, () => assert.deepEqual(labels(ingressForPortRules(ingress(...input.perms), input.allTrafficEnabled)), expected));
+  }
+
+  test('returns the same list when nothing is reported', () => {
+    const perms = ingress(tcp(22, '0.0.0.0/0'));
+    assert.equal(ingressForPortRules(perms, true), perms);
+    assert.equal(ingressForPortRules(perms, false), perms);
+  });
+});
+
+describe('labels', () => {
+  const protocolCases: { name: string; input: Protocol; expected: string }[] = [
+    { name: 'GRE', input: 47, expected: 'proto 47 (GRE)' },
+    { name: 'ESP', input: 50, expected: 'proto 50 (ESP)' },
+    { name: 'an unnamed number', input: 253, expected: 'proto 253' },
+    { name: 'tcp', input: 'tcp', expected: 'tcp' },
+    { name: 'all', input: 'all', expected: 'all' },
+    { name: 'icmpv6', input: 'icmpv6', expected: 'icmpv6' },
+  ];
+  for (const { name, input, expected } of protocolCases) {
+    test(`protocolLabel: ${name}`, () => assert.equal(protocolLabel(input), expected));
+  }
+
+  const matchCases: { name: string; input: IpPermission; expected: string }[] = [
+    { name: 'icmp type 8 code -1', input: icmp(8, -1, '0.0.0.0/0'), expected: 'type 8 code all' },
+    { name: 'icmp type 3 code 4', input: icmp(3, 4, '0.0.0.0/0'), expected: 'type 3 code 4' },
+    { name: 'icmp all types', input: icmp(-1, -1, '0.0.0.0/0'), expected: 'all types' },
+    { name: 'tcp 0-65535', input: tcp([0, 65535], '0.0.0.0/0'), expected: 'all' },
+    { name: 'tcp 1-65535', input: tcp([1, 65535], '0.0.0.0/0'), expected: '1-65535' },
+    { name: 'tcp 22', input: tcp(22, '0.0.0.0/0'), expected: '22' },
+    { name: 'tcp 0', input: tcp(0, '0.0.0.0/0'), expected: '0' },
+    { name: 'protocol all has no ports', input: all('0.0.0.0/0'), expected: 'all' },
+    { name: 'GRE has no ports', input: proto('47', undefined, '0.0.0.0/0'), expected: 'all' },
+  ];
+  for (const { name, input, expected } of matchCases) {
+    test(`matchLabel: ${name}`, () => {
+      const [perm] = ingress(input);
+      assert.ok(perm);
+      assert.equal(matchLabel(perm), expected);
+    });
+  }
+
+  const textCases: { name: string; input: IpPermission; expected: string }[] = [
+    { name: 'all → all traffic', input: all('0.0.0.0/0'), expected: 'all traffic from 0.0.0.0/0' },
+    { name: 'tcp 22', input: tcp(22, '0.0.0.0/0'), expected: 'tcp 22 from 0.0.0.0/0' },
+    { name: 'udp range from IPv6', input: udp([1000, 2000], '2600::/16'), expected: 'udp 1000-2000 from 2600::/16' },
+    { name: 'icmp from a prefix list', input: icmp(8, 0, 'pl-0123456789abcdef0'), expected: 'icmp type 8 code 0 from pl-0123456789abcdef0' },
+    { name: 'GRE', input: proto('47', undefined, '0.0.0.0/0'), expected: 'proto 47 (GRE) from 0.0.0.0/0' },
+    { name: 'self reference', input: all('sg-x'), expected: 'all traffic from sg-x (self)' },
+    { name: 'other group with its account', input: tcp(5432, 'sg-y'), expected: 'tcp 5432 from sg-y (account 111122223333)' },
+    { name: 'canonical CIDR text', input: tcp(22, '10.1.2.3/8'), expected: 'tcp 22 from 10.0.0.0/8' },
+  ];
+  for (const { name, input, expected } of textCases) {
+    test(`permissionText: ${name}`, () => {
+      const [perm] = ingress(input);
+      assert.ok(perm);
+      assert.equal(permissionText(perm), expected);
+    });
+  }
+
+  test('sourceLabel: a deleted group has no account', () => {
+    assert.equal(sourceLabel({ kind: 'security-group', groupId: 'sg-gone', self: false }), 'sg-gone');
+  });
+
+  test('permissionEvidence', () => {
+    const [perm] = ingress(tcp(22, '0.0.0.0/0'));
+    assert.ok(perm);
+    assert.deepEqual(permissionEvidence(perm), { direction: 'ingress', protocol: 'tcp', ports: '22', source: '0.0.0.0/0' });
+  });
+
+  const familyCases: { name: string; input: Family[]; expected: string }[] = [
+    { name: 'none', input: [], expected: '' },
+    { name: 'ipv4', input: ['ipv4'], expected: 'IPv4' },
+    { name: 'both', input: ['ipv4', 'ipv6'], expected: 'IPv4 and IPv6' },
+  ];
+  for (const { name, input, expected } of familyCases) {
+    test(`familiesText: ${name}`, () => assert.equal(familiesText(input), expected));
+  }
+});

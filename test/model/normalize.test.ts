@@ -1,0 +1,666 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { IpPermission } from '@aws-sdk/client-ec2';
+import type { RawScope, RawSnapshot } from '../../src/collect/types.js';
+import { SgAuditError } from '../../src/errors.js';
+import { ALL_PORTS } from '../../src/model/ports.js';
+import { normalize, normalizeProtocol, partitionOf } from '../../src/model/normalize.js';
+import type { AuditModel, KindStatus, Permission, Protocol } from '../../src/model/types.js';
+import { ACCOUNT, REGION, all, eni, group, icmp, instance, model, proto, snapshot, tcp } from '../helpers/builders.js';
+
+const raw = (...scopes: RawScope[]): RawSnapshot => ({ source: 'file', inputs: ['test'], scopes, warnings: [] });
+
+/** One scope whose security groups come from a file named `origin`. */
+function sgScope(items: readonly unknown[], extra: Partial<RawScope> = {}, origin = 'sgs.json'): RawScope {
+  return { accountId: ACCOUNT, region: REGION, kinds: { securityGroups: { status: 'ok', parts: [{ origin, items }] } }, ...extra };
+}
+
+/** The parts of a permission a test compares: only the keys present. */
+function shape(p: Permission): Record<string, unknown> {
+  return {
+    protocol: p.protocol,
+    ...(p.ports ? { ports: p.ports } : {}),
+    ...(p.icmp ? { icmp: p.icmp } : {}),
+  };
+}
+
+function onlyGroup(m: AuditModel) {
+  assert.equal(m.groups.length, 1);
+  const g = m.groups[0];
+  assert.ok(g);
+  return g;
+}
+
+describe('normalizeProtocol', () => {
+  const cases: { name: string; input: string; expected: Protocol | undefined }[] = [
+    { name: 'tcp name', input: 'tcp', expected: 'tcp' },
+    { name: 'tcp upper case', input: 'TCP', expected: 'tcp' },
+    { name: 'tcp mixed case with spaces', input: ' Tcp ', expected: 'tcp' },
+    { name: 'tcp number', input: '6', expected: 'tcp' },
+    { name: 'udp name', input: 'udp', expected: 'udp' },
+    { name: 'udp number', input: '17', expected: 'udp' },
+    { name: 'icmp name', input: 'icmp', expected: 'icmp' },
+    { name: 'icmp number', input: '1', expected: 'icmp' },
+    { name: 'icmpv6 name', input: 'icmpv6', expected: 'icmpv6' },
+    { name: 'icmpv6 mixed case', input: 'ICMPv6', expected: 'icmpv6' },
+    { name: 'icmpv6 number', input: '58', expected: 'icmpv6' },
+    { name: '-1 is all', input: '-1', expected: 'all' },
+    { name: 'all (CLI spelling)', input: 'all', expected: 'all' },
+    { name: 'ALL', input: 'ALL', expected: 'all' },
+    { name: 'GRE stays a number', input: '47', expected: 47 },
+    { name: 'ESP stays a number', input: '50', expected: 50 },
+    { name: 'HOPOPT 0 stays a number', input: '0', expected: 0 },
+    { name: '255 is the highest protocol number', input: '255', expected: 255 },
+    { name: 'tcp number with a leading zero is still tcp', input: '06', expected: 'tcp' },
+    { name: 'udp number with leading zeros is still udp', input: '017', expected: 'udp' },
+    { name: '256 is not a protocol', input: '256', expected: undefined },
+    { name: 'the name gre is not an AWS spelling', input: 'gre', expected: undefined },
+    { name: 'foo', input: 'foo', expected: undefined },
+    { name: 'empty', input: '', expected: undefined },
+    { name: '-2', input: '-2', expected: undefined },
+    { name: '6.0', input: '6.0', expected: undefined },
+  ];
+  for (const { name, input, expected } of cases) {
+    test(`${name}: ${JSON.stringify(input)} → ${String(expected)}`, () => assert.equal(normalizeProtocol(input), expected));
+  }
+});
+
+describe('permissions: protocol, ports and ICMP', () => {
+  const cases: { name: string; input: IpPermission; expected: { perm: Record<string, unknown>; warns?: boolean } }[] = [
+    { name: 'tcp 22', input: tcp(22, '0.0.0.0/0'), expected: { perm: { protocol: 'tcp', ports: { from: 22, to: 22 } } } },
+    { name: 'TCP upper case', input: proto('TCP', 22, '0.0.0.0/0'), expected: { perm: { protocol: 'tcp', ports: { from: 22, to: 22 } } } },
+    { name: 'protocol "6"', input: proto('6', [20, 25], '0.0.0.0/0'), expected: { perm: { protocol: 'tcp', ports: { from: 20, to: 25 } } } },
+    { name: 'udp 53', input: proto('udp', 53, '0.0.0.0/0'), expected: { perm: { protocol: 'udp', ports: { from: 53, to: 53 } } } },
+    { name: 'protocol "17"', input: proto('17', 53, '0.0.0.0/0'), expected: { perm: { protocol: 'udp', ports: { from: 53, to: 53 } } } },
+    { name: 'tcp 0-65535', input: tcp([0, 65535], '0.0.0.0/0'), expected: { perm: { protocol: 'tcp', ports: ALL_PORTS } } },
+    { name: 'tcp port 0 given explicitly is port 0', input: tcp(0, '0.0.0.0/0'), expected: { perm: { protocol: 'tcp', ports: { from: 0, to: 0 } } } },
+    { name: 'tcp with no FromPort/ToPort is all ports, not port 0', input: proto('tcp', undefined, '0.0.0.0/0'), expected: { perm: { protocol: 'tcp', ports: ALL_PORTS } } },
+    { name: 'udp with no ports is all ports', input: proto('17', undefined, '0.0.0.0/0'), expected: { perm: { protocol: 'udp', ports: ALL_PORTS } } },
+    { name: 'tcp with only FromPort is all ports', input: { IpProtocol: 'tcp', FromPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }, expected: { perm: { protocol: 'tcp', ports: ALL_PORTS } } },
+    { name: 'tcp -1/-1 is all ports', input: tcp([-1, -1], '0.0.0.0/0'), expected: { perm: { protocol: 'tcp', ports: ALL_PORTS } } },
+    {
+      name: 'numeric-string ports from a hand-edited file',
+      input: { IpProtocol: 'tcp', FromPort: '22', ToPort: '22', IpRanges: [{ CidrIp: '0.0.0.0/0' }] } as unknown as IpPermission,
+      expected: { perm: { protocol: 'tcp', ports: { from: 22, to: 22 } } },
+    },
+    { name: 'icmp echo (type 8, any code)', input: icmp(8, -1, '0.0.0.0/0'), expected: { perm: { protocol: 'icmp', icmp: { type: 8, code: -1 } } } },
+    { name: 'icmp all types', input: icmp(-1, -1, '0.0.0.0/0'), expected: { perm: { protocol: 'icmp', icmp: { type: -1, code: -1 } } } },
+    { name: 'protocol "1" keeps type and code', input: proto('1', [3, 4], '0.0.0.0/0'), expected: { perm: { protocol: 'icmp', icmp: { type: 3, code: 4 } } } },
+    { name: 'icmpv6 -1', input: proto('icmpv6', [-1, -1], '::/0'), expected: { perm: { protocol: 'icmpv6', icmp: { type: -1, code: -1 } } } },
+    { name: 'protocol "58" without ports is every type and code', input: proto('58', undefined, '::/0'), expected: { perm: { protocol: 'icmpv6', icmp: { type: -1, code: -1 } } } },
+    { name: '-1 with no FromPort/ToPort', input: all('0.0.0.0/0'), expected: { perm: { protocol: 'all' } } },
+    { name: '-1 with ports -1/-1 (DescribeSecurityGroupRules style)', input: proto('-1', [-1, -1], '0.0.0.0/0'), expected: { perm: { protocol: 'all' } } },
+    { name: '-1 with ports given still has none', input: proto('-1', [22, 22], '0.0.0.0/0'), expected: { perm: { protocol: 'all' } } },
+    { name: '"all"', input: proto('all', undefined, '0.0.0.0/0'), expected: { perm: { protocol: 'all' } } },
+    { name: 'GRE (47) opens no ports', input: proto('47', undefined, '0.0.0.0/0'), expected: { perm: { protocol: 47 } } },
+    { name: 'ESP (50) with ports given still opens no ports', input: proto('50', [22, 22], '0.0.0.0/0'), expected: { perm: { protocol: 50 } } },
+    { name: 'protocol 255', input: proto('255', undefined, '0.0.0.0/0'), expected: { perm: { protocol: 255 } } },
+    { name: '256 is treated as all, with a warning', input: proto('256', undefined, '0.0.0.0/0'), expected: { perm: { protocol: 'all' }, warns: true } },
+    { name: '"gre" is treated as all, with a warning', input: proto('gre', undefined, '0.0.0.0/0'), expected: { perm: { protocol: 'all' }, warns: true } },
+    { name: '"foo" with ports is treated as all, with a warning', input: proto('foo', [22, 22], '0.0.0.0/0'), expected: { perm: { protocol: 'all' }, warns: true } },
+  ];
+  for (const { name, input, expected } of cases) {
+    test(name, () => {
+      const m = model({ groups: [group({ id: 'sg-p', ingress: [input] })] });
+      const g = onlyGroup(m);
+      assert.equal(g.ingress.length, 1);
+      const perm = g.ingress[0];
+      assert.ok(perm);
+      assert.deepEqual(shape(perm), expected.perm);
+      assert.equal(perm.direction, 'ingress');
+      assert.equal(perm.groupId, 'sg-p');
+      if (expected.warns) {
+        assert.equal(m.warnings.length, 1);
+        assert.match(m.warnings[0] ?? '', new RegExp(`sg-p has unrecognized protocol "${input.IpProtocol}"; treated as all traffic`));
+      } else {
+        assert.deepEqual(m.warnings, []);
+      }
+    });
+  }
+});
+
+describe('permissions: flattening and sources', () => {
+  test('one IpPermission with 2 IPv4 + 1 IPv6 + 1 prefix list + 1 group pair is 5 permissions', () => {
+    const m = normalize(
+      raw(
+        sgScope([
+          {
+            GroupId: 'sg-flat',
+            GroupName: 'flat',
+            OwnerId: ACCOUNT,
+            IpPermissions: [
+              { IpProtocol: 'udp', FromPort: 53, ToPort: 53, IpRanges: [{ CidrIp: '10.0.0.0/8' }] },
+              {
+                IpProtocol: 'tcp',
+                FromPort: 443,
+                ToPort: 443,
+                IpRanges: [{ CidrIp: '203.0.113.0/24', Description: 'office' }, { CidrIp: '198.51.100.7/32' }],
+                Ipv6Ranges: [{ CidrIpv6: '2001:db8::/32', Description: 'office v6' }],
+                PrefixListIds: [{ PrefixListId: 'pl-0123456789abcdef0', Description: 'cloudfront' }],
+                UserIdGroupPairs: [{ GroupId: 'sg-other', UserId: '999988887777', Description: 'peer' }],
+              },
+            ],
+          },
+        ]),
+      ),
+    );
+    const g = onlyGroup(m);
+    assert.equal(g.ingress.length, 6);
+    const flat = g.ingress.filter((p) => p.permissionIndex === 1);
+    assert.equal(flat.length, 5);
+    assert.deepEqual(
+      flat.map((p) => {
+        const s = p.source;
+        const what = s.kind === 'cidr' ? `${s.cidr.family} ${s.cidr.text}` : s.kind === 'prefix-list' ? s.prefixListId : `${s.groupId} ${s.userId ?? ''} self=${s.self}`;
+        return [s.kind, what, p.description ?? null];
+      }),
+      [
+        ['cidr', 'ipv4 203.0.113.0/24', 'office'],
+        ['cidr', 'ipv4 198.51.100.7/32', null],
+        ['cidr', 'ipv6 2001:db8::/32', 'office v6'],
+        ['prefix-list', 'pl-0123456789abcdef0', 'cloudfront'],
+        ['security-group', 'sg-other 999988887777 self=false', 'peer'],
+      ],
+    );
+    for (const p of flat) {
+      assert.deepEqual(shape(p), { protocol: 'tcp', ports: { from: 443, to: 443 } });
+      assert.equal(p.groupId, 'sg-flat');
+      assert.equal(p.direction, 'ingress');
+    }
+    assert.equal(g.ingress.filter((p) => p.permissionIndex === 0).length, 1);
+  });
+
+  test('a permission with no source at all yields no permissions', () => {
+    const g = onlyGroup(model({ groups: [group({ ingress: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22 }] })] }));
+    assert.deepEqual(g.ingress, []);
+  });
+
+  test('egress is read with direction egress', () => {
+    const g = onlyGroup(model({ groups: [group({ egress: [all('0.0.0.0/0', '::/0')] })] }));
+    assert.deepEqual(g.ingress, []);
+    assert.deepEqual(
+      g.egress.map((p) => [p.direction, p.protocol, p.permissionIndex]),
+      [
+        ['egress', 'all', 0],
+        ['egress', 'all', 0],
+      ],
+    );
+  });
+
+  const pairCases: {
+    name: string;
+    input: Record<string, unknown>;
+    expected: { groupId: string; self: boolean; userId?: string; vpcId?: string; peeringConnectionId?: string; peeringStatus?: string };
+  }[] = [
+    { name: 'self-reference', input: { GroupId: 'sg-me', UserId: ACCOUNT }, expected: { groupId: 'sg-me', self: true, userId: ACCOUNT } },
+    { name: 'same-account reference', input: { GroupId: 'sg-b', UserId: ACCOUNT }, expected: { groupId: 'sg-b', self: false, userId: ACCOUNT } },
+    { name: 'other-account reference', input: { GroupId: 'sg-c', UserId: '999988887777' }, expected: { groupId: 'sg-c', self: false, userId: '999988887777' } },
+    { name: 'deleted referenced group (no UserId)', input: { GroupId: 'sg-gone' }, expected: { groupId: 'sg-gone', self: false } },
+    {
+      name: 'peered VPC reference behind a deleted peering',
+      input: { GroupId: 'sg-peer', UserId: '999988887777', VpcId: 'vpc-peer', VpcPeeringConnectionId: 'pcx-1', PeeringStatus: 'deleted' },
+      expected: { groupId: 'sg-peer', self: false, userId: '999988887777', vpcId: 'vpc-peer', peeringConnectionId: 'pcx-1', peeringStatus: 'deleted' },
+    },
+    { name: 'legacy pair with only a GroupName', input: { GroupName: 'amazon-elb-sg', UserId: 'amazon-elb' }, expected: { groupId: 'amazon-elb-sg', self: false, userId: 'amazon-elb' } },
+  ];
+  for (const { name, input, expected } of pairCases) {
+    test(`group pair: ${name}`, () => {
+      const g = onlyGroup(
+        normalize(raw(sgScope([{ GroupId: 'sg-me', OwnerId: ACCOUNT, IpPermissions: [{ IpProtocol: '-1', UserIdGroupPairs: [input] }] }]))),
+      );
+      const perm = g.ingress[0];
+      assert.ok(perm);
+      assert.deepEqual(perm.source, { kind: 'security-group', ...expected });
+    });
+  }
+
+  test('descriptions are kept per source; an empty description is dropped', () => {
+    const g = onlyGroup(
+      normalize(
+        raw(
+          sgScope([
+            {
+              GroupId: 'sg-d',
+              IpPermissions: [
+                { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8', Description: 'vpn' }, { CidrIp: '10.1.0.0/16', Description: '' }] },
+              ],
+            },
+          ]),
+        ),
+      ),
+    );
+    assert.deepEqual(
+      g.ingress.map((p) => p.description ?? null),
+      ['vpn', null],
+    );
+  });
+});
+
+describe('groups: ARN, account, default', () => {
+  const arnCases: { name: string; input: { region: string; item: Record<string, unknown> }; expected: { arn: string; accountId: string } }[] = [
+    {
+      name: 'SecurityGroupArn is used as given',
+      input: { region: 'us-east-1', item: { GroupId: 'sg-1', OwnerId: ACCOUNT, SecurityGroupArn: 'arn:aws:ec2:eu-west-1:123456789012:security-group/sg-1' } },
+      expected: { arn: 'arn:aws:ec2:eu-west-1:123456789012:security-group/sg-1', accountId: ACCOUNT },
+    },
+    {
+      name: 'built in partition aws',
+      input: { region: 'us-east-1', item: { GroupId: 'sg-1', OwnerId: ACCOUNT } },
+      expected: { arn: `arn:aws:ec2:us-east-1:${ACCOUNT}:security-group/sg-1`, accountId: ACCOUNT },
+    },
+    {
+      name: 'built in partition aws-cn for cn-north-1',
+      input: { region: 'cn-north-1', item: { GroupId: 'sg-1', OwnerId: ACCOUNT } },
+      expected: { arn: `arn:aws-cn:ec2:cn-north-1:${ACCOUNT}:security-group/sg-1`, accountId: ACCOUNT },
+    },
+    {
+      name: 'built in partition aws-us-gov for us-gov-west-1',
+      input: { region: 'us-gov-west-1', item: { GroupId: 'sg-1', OwnerId: ACCOUNT } },
+      expected: { arn: `arn:aws-us-gov:ec2:us-gov-west-1:${ACCOUNT}:security-group/sg-1`, accountId: ACCOUNT },
+    },
+    {
+      name: 'OwnerId wins over the scope account',
+      input: { region: 'us-east-1', item: { GroupId: 'sg-1', OwnerId: '999988887777' } },
+      expected: { arn: 'arn:aws:ec2:us-east-1:999988887777:security-group/sg-1', accountId: '999988887777' },
+    },
+    {
+      name: 'no OwnerId: the scope account',
+      input: { region: 'us-east-1', item: { GroupId: 'sg-1' } },
+      expected: { arn: `arn:aws:ec2:us-east-1:${ACCOUNT}:security-group/sg-1`, accountId: ACCOUNT },
+    },
+  ];
+  for (const { name, input, expected } of arnCases) {
+    test(`ARN: ${name}`, () => {
+      const g = onlyGroup(normalize(raw(sgScope([input.item], { region: input.region }))));
+      assert.equal(g.arn, expected.arn);
+      assert.equal(g.ref.arn, expected.arn);
+      assert.equal(g.accountId, expected.accountId);
+      assert.equal(g.region, input.region);
+    });
+  }
+
+  const partitionCases: { name: string; input: string; expected: string }[] = [
+    { name: 'commercial', input: 'eu-west-1', expected: 'aws' },
+    { name: 'China', input: 'cn-northwest-1', expected: 'aws-cn' },
+    { name: 'GovCloud', input: 'us-gov-east-1', expected: 'aws-us-gov' },
+    { name: 'ISO', input: 'us-iso-east-1', expected: 'aws-iso' },
+    { name: 'ISO-B', input: 'us-isob-east-1', expected: 'aws-iso-b' },
+    { name: 'ISO-E', input: 'eu-isoe-west-1', expected: 'aws-iso-e' },
+  ];
+  for (const { name, input, expected } of partitionCases) {
+    test(`partitionOf: ${name} ${input} → ${expected}`, () => assert.equal(partitionOf(input), expected));
+  }
+
+  const defaultCases: { name: string; input: string | undefined; expected: boolean }[] = [
+    { name: 'default', input: 'default', expected: true },
+    { name: 'Default (names are case-insensitive)', input: 'Default', expected: true },
+    { name: 'DEFAULT', input: 'DEFAULT', expected: true },
+    { name: 'default-web', input: 'default-web', expected: false },
+    { name: 'launch-wizard-1', input: 'launch-wizard-1', expected: false },
+    { name: 'no GroupName', input: undefined, expected: false },
+  ];
+  for (const { name, input, expected } of defaultCases) {
+    test(`isDefault: ${name} → ${expected}`, () => {
+      const g = onlyGroup(normalize(raw(sgScope([{ GroupId: 'sg-1', VpcId: 'vpc-1', ...(input !== undefined ? { GroupName: input } : {}) }]))));
+      assert.equal(g.isDefault, expected);
+      assert.equal(g.name, input ?? '');
+    });
+  }
+
+  test('tags, description and VPC are read', () => {
+    const g = onlyGroup(
+      normalize(raw(sgScope([{ GroupId: 'sg-1', GroupName: 'web', Description: 'web tier', VpcId: 'vpc-9', Tags: [{ Key: 'env', Value: 'prod' }, { Key: 'empty' }] }]))),
+    );
+    assert.deepEqual(g.tags, { env: 'prod', empty: '' });
+    assert.equal(g.description, 'web tier');
+    assert.equal(g.vpcId, 'vpc-9');
+    assert.equal(g.ref.vpcId, 'vpc-9');
+  });
+
+  test('a group without VpcId (EC2-Classic) has no vpcId key', () => {
+    const g = onlyGroup(normalize(raw(sgScope([{ GroupId: 'sg-1', GroupName: 'classic' }]))));
+    assert.equal('vpcId' in g, false);
+  });
+});
+
+describe('network interfaces and instances', () => {
+  const publicIpCases: { name: string; input: Record<string, unknown>; expected: string[] }[] = [
+    { name: 'no association', input: {}, expected: [] },
+    { name: 'primary association', input: { Association: { PublicIp: '54.1.1.1' } }, expected: ['54.1.1.1'] },
+    {
+      name: 'secondary private IPs\' associations, deduplicated and sorted',
+      input: {
+        Association: { PublicIp: '54.1.1.1' },
+        PrivateIpAddresses: [
+          { PrivateIpAddress: '10.0.0.5', Primary: true, Association: { PublicIp: '54.1.1.1' } },
+          { PrivateIpAddress: '10.0.0.6', Association: { PublicIp: '3.3.3.3' } },
+          { PrivateIpAddress: '10.0.0.7' },
+        ],
+      },
+      expected: ['3.3.3.3', '54.1.1.1'],
+    },
+    { name: 'only a secondary association', input: { PrivateIpAddresses: [{ PrivateIpAddress: '10.0.0.6', Association: { PublicIp: '3.3.3.3' } }] }, expected: ['3.3.3.3'] },
+    { name: 'association without a public IP (carrier IP only)', input: { Association: { CarrierIp: '155.146.1.1' } }, expected: [] },
+  ];
+  for (const { name, input, expected } of publicIpCases) {
+    test(`ENI public IPs: ${name}`, () => {
+      const m = model({ interfaces: [{ ...eni({ id: 'eni-1', groups: ['sg-a'] }), ...input }] });
+      assert.deepEqual(m.interfaces[0]?.publicIps, expected);
+    });
+  }
+
+  test('ENI fields and interfacesByGroup', () => {
+    const m = model({
+      groups: [group({ id: 'sg-a' }), group({ id: 'sg-b' })],
+      interfaces: [
+        eni({ id: 'eni-1', groups: ['sg-a', 'sg-b'], instanceId: 'i-1', publicIp: '54.1.1.1' }),
+        eni({ id: 'eni-2', groups: ['sg-a'], type: 'nat_gateway', requesterManaged: true }),
+      ],
+    });
+    const [e1, e2] = m.interfaces;
+    assert.ok(e1 && e2);
+    assert.equal(e1.instanceId, 'i-1');
+    assert.deepEqual(e1.groupIds, ['sg-a', 'sg-b']);
+    assert.equal(e1.region, REGION);
+    assert.equal(e1.accountId, ACCOUNT);
+    assert.equal(e2.interfaceType, 'nat_gateway');
+    assert.equal(e2.requesterManaged, true);
+    assert.equal('instanceId' in e2, false);
+    assert.deepEqual(m.interfacesByGroup.get('sg-a')?.map((e) => e.id), ['eni-1', 'eni-2']);
+    assert.deepEqual(m.interfacesByGroup.get('sg-b')?.map((e) => e.id), ['eni-1']);
+  });
+
+  test('instance group ids are the union of SecurityGroups and NetworkInterfaces[].Groups', () => {
+    const reservation = instance({ id: 'i-1', groups: ['sg-b'] });
+    const inst = reservation.Instances?.[0];
+    assert.ok(inst);
+    inst.NetworkInterfaces = [{ Groups: [{ GroupId: 'sg-b' }, { GroupId: 'sg-a' }] }, { Groups: [{ GroupId: 'sg-c' }] }];
+    const m = model({ instances: [reservation] });
+    assert.deepEqual(m.instances[0]?.groupIds, ['sg-a', 'sg-b', 'sg-c']);
+    assert.deepEqual([...m.instancesByGroup.keys()].sort(), ['sg-a', 'sg-b', 'sg-c']);
+  });
+
+  const stateCases: { name: string; input: string; expected: boolean }[] = [
+    { name: 'running is counted', input: 'running', expected: true },
+    { name: 'pending is counted', input: 'pending', expected: true },
+    { name: 'stopped is counted', input: 'stopped', expected: true },
+    { name: 'stopping is counted', input: 'stopping', expected: true },
+    { name: 'shutting-down is excluded', input: 'shutting-down', expected: false },
+    { name: 'terminated is excluded', input: 'terminated', expected: false },
+  ];
+  for (const { name, input, expected } of stateCases) {
+    test(`instance state: ${name}`, () => {
+      const m = model({ instances: [instance({ id: 'i-x', groups: ['sg-a'], vpcId: 'vpc-7', state: input })] });
+      assert.equal(m.instances.length, 1, 'every instance stays in the model');
+      assert.equal(m.instances[0]?.state, input);
+      assert.equal(m.instancesByGroup.get('sg-a')?.length ?? 0, expected ? 1 : 0);
+      assert.equal(m.instancesByVpc.get('vpc-7')?.length ?? 0, expected ? 1 : 0);
+    });
+  }
+
+  test('instance without State is "unknown" and counted; Name tag and public IP read', () => {
+    const m = model({
+      instances: [{ OwnerId: ACCOUNT, Instances: [{ InstanceId: 'i-9', Tags: [{ Key: 'Name', Value: 'bastion' }], PublicIpAddress: '52.0.0.1', SecurityGroups: [{ GroupId: 'sg-a' }] }] }],
+    });
+    const inst = m.instances[0];
+    assert.ok(inst);
+    assert.equal(inst.state, 'unknown');
+    assert.equal(inst.name, 'bastion');
+    assert.equal(inst.publicIp, '52.0.0.1');
+    assert.equal(m.instancesByGroup.get('sg-a')?.length, 1);
+  });
+
+  test('VPCs are read', () => {
+    const m = normalize(
+      raw({
+        accountId: ACCOUNT,
+        region: REGION,
+        kinds: { vpcs: { status: 'ok', parts: [{ items: [{ VpcId: 'vpc-1', IsDefault: true, CidrBlock: '172.31.0.0/16', Tags: [{ Key: 'Name', Value: 'main' }] }] }] } },
+      }),
+    );
+    assert.deepEqual(m.vpcs, [{ id: 'vpc-1', accountId: ACCOUNT, region: REGION, isDefault: true, cidrBlock: '172.31.0.0/16', name: 'main' }]);
+  });
+});
+
+describe('indexes across groups', () => {
+  test('referencesTo excludes self-references and spans ingress and egress', () => {
+    const m = model({
+      groups: [
+        group({ id: 'sg-a', ingress: [all('sg-a')] }),
+        group({ id: 'sg-b', ingress: [tcp(5432, 'sg-a')] }),
+        group({ id: 'sg-c', egress: [tcp(443, 'sg-a', 'sg-c')] }),
+      ],
+    });
+    assert.deepEqual(
+      m.referencesTo.get('sg-a')?.map((p) => [p.groupId, p.direction]),
+      [
+        ['sg-b', 'ingress'],
+        ['sg-c', 'egress'],
+      ],
+    );
+    assert.equal(m.referencesTo.has('sg-c'), false);
+    assert.equal(m.referencesTo.has('sg-b'), false);
+    assert.equal(m.groups[0]?.ingress[0]?.source.kind === 'security-group' && m.groups[0].ingress[0].source.self, true);
+  });
+
+  test('the same group in two parts (overlapping files) is counted once', () => {
+    const g1 = group({ id: 'sg-dup' });
+    const g2 = group({ id: 'sg-two' });
+    const m = normalize(
+      raw({
+        accountId: ACCOUNT,
+        region: REGION,
+        kinds: { securityGroups: { status: 'ok', parts: [{ origin: 'a.json', items: [g1, g2] }, { origin: 'b.json', items: [g1] }] } },
+      }),
+    );
+    assert.deepEqual(m.groups.map((g) => g.id), ['sg-dup', 'sg-two']);
+    assert.deepEqual(m.scopes[0]?.kinds.get('securityGroups'), { state: 'ok', origin: 'a.json, b.json' });
+  });
+
+  test('the same ENI and instance in two parts are counted once', () => {
+    const e = eni({ id: 'eni-dup', groups: ['sg-a'] });
+    const r = instance({ id: 'i-dup', groups: ['sg-a'] });
+    const m = normalize(
+      raw({
+        accountId: ACCOUNT,
+        region: REGION,
+        kinds: {
+          networkInterfaces: { status: 'ok', parts: [{ items: [e] }, { items: [e] }] },
+          instances: { status: 'ok', parts: [{ items: [r] }, { items: [r] }] },
+        },
+      }),
+    );
+    assert.equal(m.interfaces.length, 1);
+    assert.equal(m.instances.length, 1);
+    assert.equal(m.instancesByGroup.get('sg-a')?.length, 1);
+  });
+
+  test('groupsById indexes every group', () => {
+    const m = model({ groups: [group({ id: 'sg-1' }), group({ id: 'sg-2' })] });
+    assert.deepEqual([...m.groupsById.keys()], ['sg-1', 'sg-2']);
+  });
+});
+
+describe('malformed input → SgAuditError naming origin and JSON path', () => {
+  const cases: { name: string; input: RawScope; expected: string }[] = [
+    {
+      name: 'a three-part IPv4 CIDR',
+      input: sgScope([{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0/8' }] }] }]),
+      expected: 'sgs.json: SecurityGroups[0].IpPermissions[0].IpRanges[0].CidrIp "10.0.0/8" is not a CIDR',
+    },
+    {
+      name: 'a prefix too long',
+      input: sgScope([{ GroupId: 'sg-0' }, { GroupId: 'sg-1', IpPermissions: [tcp(22, '10.0.0.0/8'), { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8' }, { CidrIp: '10.0.0.0/33' }] }] }]),
+      expected: 'sgs.json: SecurityGroups[1].IpPermissions[1].IpRanges[1].CidrIp "10.0.0.0/33" is not a CIDR',
+    },
+    {
+      name: 'a bad IPv6 CIDR in egress',
+      input: sgScope([{ GroupId: 'sg-1', IpPermissionsEgress: [all('0.0.0.0/0'), { IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/129' }] }] }]),
+      expected: 'sgs.json: SecurityGroups[0].IpPermissionsEgress[1].Ipv6Ranges[0].CidrIpv6 "::/129" is not a CIDR',
+    },
+    {
+      name: 'an IPv4 range missing its CidrIp',
+      input: sgScope([{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ Description: 'x' }] }] }]),
+      expected: 'sgs.json: SecurityGroups[0].IpPermissions[0].IpRanges[0].CidrIp is missing',
+    },
+    {
+      name: 'an IP range that is a bare string',
+      input: sgScope([{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol: '-1', IpRanges: ['0.0.0.0/0'] }] }]),
+      expected: 'sgs.json: SecurityGroups[0].IpPermissions[0].IpRanges[0] is not an object',
+    },
+    {
+      name: 'IpPermissions that is not a list',
+      input: sgScope([{ GroupId: 'sg-1', IpPermissions: { IpProtocol: '-1' } }]),
+      expected: 'sgs.json: SecurityGroups[0].IpPermissions is not a list',
+    },
+    {
+      name: 'a reversed port range (AWS rejects it; an edited file must not silently open nothing)',
+      input: sgScope([{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8100, ToPort: 8000, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }]),
+      expected: 'sgs.json: SecurityGroups[0].IpPermissions[0].FromPort 8100 is greater than ToPort 8000',
+    },
+    {
+      name: 'a port above 65535',
+      input: sgScope([{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol: 'udp', FromPort: 53, ToPort: 70000, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }]),
+      expected: 'sgs.json: SecurityGroups[0].IpPermissions[0].ToPort 70000 is not a port (0-65535)',
+    },
+    { name: 'a missing GroupId', input: sgScope([{ GroupId: 'sg-0' }, { GroupName: 'web' }]), expected: 'sgs.json: SecurityGroups[1].GroupId is missing' },
+    { name: 'an empty GroupId', input: sgScope([{ GroupId: '' }]), expected: 'sgs.json: SecurityGroups[0].GroupId is missing' },
+    { name: 'a group that is not an object', input: sgScope([null]), expected: 'sgs.json: SecurityGroups[0] is not an object' },
+    { name: 'a GroupName that is a number', input: sgScope([{ GroupId: 'sg-1', GroupName: 7 }]), expected: 'sgs.json: SecurityGroups[0].GroupName is not a string' },
+    {
+      name: 'FromPort "x"',
+      input: sgScope([{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 'x', ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }]),
+      expected: 'sgs.json: SecurityGroups[0].IpPermissions[0].FromPort is not an integer',
+    },
+    {
+      name: 'ToPort 22.5',
+      input: sgScope([{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22.5 }] }]),
+      expected: 'sgs.json: SecurityGroups[0].IpPermissions[0].ToPort is not an integer',
+    },
+    {
+      name: 'a missing IpProtocol',
+      input: sgScope([{ GroupId: 'sg-1', IpPermissions: [{ FromPort: 22, ToPort: 22 }] }]),
+      expected: 'sgs.json: SecurityGroups[0].IpPermissions[0].IpProtocol is missing',
+    },
+    {
+      name: 'a prefix list entry without its id',
+      input: sgScope([{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol: '-1', PrefixListIds: [{ Description: 'x' }] }] }]),
+      expected: 'sgs.json: SecurityGroups[0].IpPermissions[0].PrefixListIds[0].PrefixListId is missing',
+    },
+    {
+      name: 'a group pair with neither GroupId nor GroupName',
+      input: sgScope([{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol: '-1', UserIdGroupPairs: [{ UserId: ACCOUNT }] }] }]),
+      expected: 'sgs.json: SecurityGroups[0].IpPermissions[0].UserIdGroupPairs[0].GroupName is missing',
+    },
+    {
+      name: 'Tags that is not a list',
+      input: sgScope([{ GroupId: 'sg-1', Tags: { env: 'prod' } }]),
+      expected: 'sgs.json: SecurityGroups[0].Tags is not a list',
+    },
+    {
+      name: 'no origin: the operation and region stand in',
+      input: { accountId: ACCOUNT, region: 'eu-west-1', kinds: { securityGroups: { status: 'ok', parts: [{ items: [{}] }] } } },
+      expected: 'DescribeSecurityGroups eu-west-1: SecurityGroups[0].GroupId is missing',
+    },
+    {
+      name: 'an ENI without an id',
+      input: { accountId: ACCOUNT, region: REGION, kinds: { networkInterfaces: { status: 'ok', parts: [{ origin: 'enis.json', items: [{ Groups: [] }] }] } } },
+      expected: 'enis.json: NetworkInterfaces[0].NetworkInterfaceId is missing',
+    },
+    {
+      name: 'an ENI with RequesterManaged "yes"',
+      input: { accountId: ACCOUNT, region: REGION, kinds: { networkInterfaces: { status: 'ok', parts: [{ origin: 'enis.json', items: [{ NetworkInterfaceId: 'eni-1', RequesterManaged: 'yes' }] }] } } },
+      expected: 'enis.json: NetworkInterfaces[0].RequesterManaged is not true or false',
+    },
+    {
+      name: 'an ENI group without GroupId',
+      input: { accountId: ACCOUNT, region: REGION, kinds: { networkInterfaces: { status: 'ok', parts: [{ origin: 'enis.json', items: [{ NetworkInterfaceId: 'eni-1', Groups: [{ GroupName: 'x' }] }] }] } } },
+      expected: 'enis.json: NetworkInterfaces[0].Groups[0].GroupId is missing',
+    },
+    {
+      name: 'an instance without an id',
+      input: { accountId: ACCOUNT, region: REGION, kinds: { instances: { status: 'ok', parts: [{ origin: 'inst.json', items: [{ Instances: [{ InstanceId: 'i-1' }, { State: { Name: 'running' } }] }] }] } } },
+      expected: 'inst.json: Reservations[0].Instances[1].InstanceId is missing',
+    },
+    {
+      name: 'an instance interface whose Groups is not a list',
+      input: { accountId: ACCOUNT, region: REGION, kinds: { instances: { status: 'ok', parts: [{ origin: 'inst.json', items: [{ Instances: [{ InstanceId: 'i-1', NetworkInterfaces: [{ Groups: 'sg-1' }] }] }] }] } } },
+      expected: 'inst.json: Reservations[0].Instances[0].NetworkInterfaces[0].Groups is not a list',
+    },
+  ];
+  for (const { name, input, expected } of cases) {
+    test(name, () => {
+      assert.throws(
+        () => normalize(raw(input)),
+        (error: unknown) => {
+          assert.ok(error instanceof SgAuditError, `expected SgAuditError, got ${String(error)}`);
+          assert.equal(error.message, expected);
+          assert.equal(error.kind, 'input');
+          assert.equal(error.exitCode, 2);
+          assert.ok(error.hint && error.hint.length > 0, 'has a hint');
+          return true;
+        },
+      );
+    });
+  }
+});
+
+describe('scopes: data-kind status and account', () => {
+  test('ok, error and absent per kind', () => {
+    const m = normalize(snapshot({ groups: [], failed: { networkInterfaces: 'UnauthorizedOperation' } }));
+    const scope = m.scopes[0];
+    assert.ok(scope);
+    const expected: [string, KindStatus][] = [
+      ['securityGroups', { state: 'ok', origin: 'test securityGroups' }],
+      ['networkInterfaces', { state: 'error', error: { code: 'UnauthorizedOperation', message: 'UnauthorizedOperation (test)', operation: 'Describe networkInterfaces' } }],
+      ['instances', { state: 'absent' }],
+      ['vpcs', { state: 'absent' }],
+    ];
+    assert.deepEqual([...scope.kinds.entries()], expected);
+  });
+
+  test('ok without origin has no origin key', () => {
+    const m = normalize(raw({ accountId: ACCOUNT, region: REGION, kinds: { securityGroups: { status: 'ok', parts: [{ items: [] }] } } }));
+    assert.deepEqual(m.scopes[0]?.kinds.get('securityGroups'), { state: 'ok' });
+  });
+
+  test('several scopes keep their own status and region', () => {
+    const m = normalize(snapshot({ region: 'us-east-1', groups: [group({ id: 'sg-e' })] }, { region: 'eu-west-1', account: '999988887777', failed: { securityGroups: 'AuthFailure' } }));
+    assert.deepEqual(
+      m.scopes.map((s) => [s.accountId, s.region, s.kinds.get('securityGroups')?.state]),
+      [
+        [ACCOUNT, 'us-east-1', 'ok'],
+        ['999988887777', 'eu-west-1', 'error'],
+      ],
+    );
+    assert.equal(m.groups[0]?.region, 'us-east-1');
+  });
+
+  const accountCases: { name: string; input: RawScope; expected: string }[] = [
+    { name: 'scope account given', input: { accountId: '123456789012', region: REGION, kinds: { securityGroups: { status: 'ok', parts: [{ items: [{ GroupId: 'sg-1', OwnerId: '999988887777' }] }] } } }, expected: '123456789012' },
+    { name: 'inferred from a group OwnerId', input: { region: REGION, kinds: { securityGroups: { status: 'ok', parts: [{ items: [{ GroupId: 'sg-1', OwnerId: '444455556666' }] }] } } }, expected: '444455556666' },
+    {
+      name: 'inferred from a later kind when groups have no OwnerId',
+      input: {
+        region: REGION,
+        kinds: {
+          securityGroups: { status: 'ok', parts: [{ items: [{ GroupId: 'sg-1' }] }] },
+          instances: { status: 'ok', parts: [{ items: [{ OwnerId: '777788889999', Instances: [] }] }] },
+        },
+      },
+      expected: '777788889999',
+    },
+    { name: 'nothing says: unknown', input: { region: REGION, kinds: { securityGroups: { status: 'ok', parts: [{ items: [{ GroupId: 'sg-1' }] }] } } }, expected: 'unknown' },
+  ];
+  for (const { name, input, expected } of accountCases) {
+    test(`account: ${name}`, () => {
+      const m = normalize(raw(input));
+      assert.equal(m.scopes[0]?.accountId, expected);
+      const g = m.groups[0];
+      assert.ok(g);
+      if (!input.accountId && expected !== 'unknown') {
+        assert.equal(g.arn, `arn:aws:ec2:${REGION}:${expected}:security-group/sg-1`);
+      }
+    });
+  }
+});
