@@ -1,5 +1,6 @@
 import { allTrafficExposures, familiesText, permissionEvidence, permissionText } from '../src/model/exposure.js';
 import { defineRule } from '../src/rules-kit/define-rule.js';
+import { REVOKE_INGRESS_BY_RULE_ID_CLI } from '../src/rules-kit/port-exposure.js';
 
 export default defineRule({
   meta: {
@@ -21,7 +22,7 @@ export default defineRule({
       summary:
         'Replace the rule with the specific ports the workload serves, from the sources that need them; ' +
         'put internal services behind a load balancer or a VPN.',
-      cli: 'aws ec2 describe-security-group-rules --region {region} --filters Name=group-id,Values={groupId}  # then: aws ec2 revoke-security-group-ingress --region {region} --group-id {groupId} --security-group-rule-ids <sgr-id>',
+      cli: REVOKE_INGRESS_BY_RULE_ID_CLI,
     },
     references: [
       { framework: 'AWS FSBP', control: 'EC2.18' },

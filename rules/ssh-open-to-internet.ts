@@ -1,5 +1,5 @@
 import { defineRule } from '../src/rules-kit/define-rule.js';
-import { PORT_LIST_SCHEMA, portExposures } from '../src/rules-kit/port-exposure.js';
+import { CIS_ADMIN_PORT_REFERENCES, PORT_LIST_SCHEMA, REVOKE_INGRESS_BY_RULE_ID_CLI, portExposures } from '../src/rules-kit/port-exposure.js';
 
 export default defineRule({
   meta: {
@@ -22,13 +22,10 @@ export default defineRule({
       summary:
         'Restrict the source to known CIDRs (office, VPN) or a managed prefix list, or drop inbound SSH and ' +
         'use SSM Session Manager or EC2 Instance Connect Endpoint.',
-      cli: 'aws ec2 describe-security-group-rules --region {region} --filters Name=group-id,Values={groupId}  # then: aws ec2 revoke-security-group-ingress --region {region} --group-id {groupId} --security-group-rule-ids <sgr-id>',
+      cli: REVOKE_INGRESS_BY_RULE_ID_CLI,
     },
     references: [
-      { framework: 'CIS AWS Foundations', version: '3.0.0', control: '5.2' },
-      { framework: 'CIS AWS Foundations', version: '3.0.0', control: '5.3' },
-      { framework: 'CIS AWS Foundations', version: '5.0.0', control: '5.3' },
-      { framework: 'CIS AWS Foundations', version: '5.0.0', control: '5.4' },
+      ...CIS_ADMIN_PORT_REFERENCES,
       { framework: 'AWS FSBP', control: 'EC2.13' },
       { framework: 'AWS FSBP', control: 'EC2.53' },
       { framework: 'AWS FSBP', control: 'EC2.54' },

@@ -10,7 +10,21 @@ import {
 import type { Family } from '../model/net.js';
 import type { SecurityGroup } from '../model/types.js';
 
+import type { Reference } from './types.js';
+
 export const ALL_TRAFFIC_RULE_ID = 'all-traffic-open-to-internet';
+
+/** Until findings carry `sgr-` ids: list the group's rules, then revoke the offending one by id. */
+export const REVOKE_INGRESS_BY_RULE_ID_CLI =
+  'aws ec2 describe-security-group-rules --region {region} --filters Name=group-id,Values={groupId}  # then: aws ec2 revoke-security-group-ingress --region {region} --group-id {groupId} --security-group-rule-ids <sgr-id>';
+
+/** CIS's remote-administration controls (admin ports from 0.0.0.0/0 and ::/0), with the section numbers of each version. */
+export const CIS_ADMIN_PORT_REFERENCES: readonly Reference[] = [
+  { framework: 'CIS AWS Foundations', version: '3.0.0', control: '5.2' },
+  { framework: 'CIS AWS Foundations', version: '3.0.0', control: '5.3' },
+  { framework: 'CIS AWS Foundations', version: '5.0.0', control: '5.3' },
+  { framework: 'CIS AWS Foundations', version: '5.0.0', control: '5.4' },
+];
 
 export interface PortTarget {
   readonly protocol: PortProtocol;
