@@ -635,7 +635,8 @@ export async function startFakeEc2(options: FakeEc2Options): Promise<FakeEc2> {
           throw new ApiError(412, 'DryRunOperation', 'Request would have succeeded, but DryRun flag is set.');
         }
         const items = spec.select({ params, fixture, account, region });
-        const size = Math.min(maxResults ?? Infinity, options.maxPageSize ?? Infinity);
+        // Calls without a MaxResults range (DescribeRegions) are not paginated by EC2 at all.
+        const size = spec.maxResults ? Math.min(maxResults ?? Infinity, options.maxPageSize ?? Infinity) : Infinity;
         const offset = state?.offset ?? 0;
         const page = items.slice(offset, offset + size);
         let next = '';

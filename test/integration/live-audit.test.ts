@@ -30,7 +30,8 @@ before(async () => {
   });
   fake = await startFakeEc2({
     accounts: [{ accountId: ACCOUNT_ID, accessKeyId: KEY, secretAccessKey: SECRET, regions: REGIONS }],
-    maxPageSize: 5,
+    // One item a page: every list call the audit makes spans several pages.
+    maxPageSize: 1,
     fault: (ctx) => fault?.(ctx),
   });
 });
@@ -69,10 +70,15 @@ describe('live audit over the fake EC2 endpoint', () => {
     assert.deepEqual(report.run.accounts, [ACCOUNT_ID]);
     assert.deepEqual(report.run.regions, ['eu-west-1', 'us-east-1']);
     assert.equal(report.summary.securityGroups, 32);
-    // 16 groups at 5 a page: 4 pages per region, each requested once.
-    const sgCalls = fake.requests.filter((r) => r.action === 'DescribeSecurityGroups' && r.region === 'us-east-1');
-    assert.equal(sgCalls.length, 4);
-    assert.ok(sgCalls.every((r) => r.params['MaxResults'] === '1000'), 'largest page size requested');
+    // One item a page: 16 groups, 17 interfaces, 4 reservations per region, each page requested once.
+    const pages = (action: string) => fake.requests.filter((r) => r.action === action && r.region === 'us-east-1');
+    assert.equal(pages('DescribeSecurityGroups').length, 16);
+    assert.equal(pages('DescribeNetworkInterfaces').length, 17);
+    assert.equal(pages('DescribeInstances').length, 4);
+    for (const action of ['DescribeSecurityGroups', 'DescribeNetworkInterfaces', 'DescribeInstances']) {
+      assert.ok(pages(action).length >= 3, `${action} spans at least three pages`);
+      assert.ok(pages(action).every((r) => r.params['MaxResults'] === '1000'), `${action} asks for the largest page size`);
+    }
     assert.deepEqual(fake.violations, []);
   });
 
@@ -93,7 +99,7 @@ describe('live audit over the fake EC2 endpoint', () => {
     assert.equal(code, 1, stderr);
     assert.deepEqual(summarize(JSON.parse(stdout) as AuditReport), expectedIn(['eu-west-1', 'us-east-1']));
     const sgCalls = fake.requests.filter((r) => r.action === 'DescribeSecurityGroups' && r.region === 'us-east-1');
-    assert.equal(sgCalls.length, 5, 'four pages plus one retry');
+    assert.equal(sgCalls.length, 17, 'sixteen pages plus one retry');
     assert.equal(sgCalls.filter((r) => r.status === 400).length, 1);
   });
 
