@@ -1,5 +1,6 @@
 import { defineRule } from '../src/rules-kit/define-rule.js';
 import type { Instance } from '../src/model/types.js';
+import { pushTo } from '../src/model/multimap.js';
 
 export default defineRule({
   meta: {
@@ -41,7 +42,7 @@ export default defineRule({
     const byVpc = new Map<string, Instance[]>();
     for (const inst of model.instancesByGroup.get(group.id) ?? []) {
       if (!inst.vpcId) continue;
-      byVpc.set(inst.vpcId, [...(byVpc.get(inst.vpcId) ?? []), inst]);
+      pushTo(byVpc, inst.vpcId, inst);
     }
     for (const [vpcId, attached] of [...byVpc].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const total = model.instancesByVpc.get(vpcId)?.length ?? 0;

@@ -202,14 +202,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       io.stdout.write(explainRule(findRule(RULES, ruleId), chalk));
     },
   });
-  program
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => void io.stdout.write(text),
-      writeErr: (text) => void io.stderr.write(text),
-      outputError: () => undefined, // printed below, as one line
-    });
-  for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: (t) => void io.stdout.write(t), writeErr: (t) => void io.stderr.write(t), outputError: () => undefined });
+  const output = {
+    writeOut: (text: string) => void io.stdout.write(text),
+    writeErr: (text: string) => void io.stderr.write(text),
+    outputError: () => undefined, // printed below, as one line
+  };
+  for (const command of [program, ...program.commands]) command.exitOverride().configureOutput(output);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -8,6 +8,7 @@ import { inputError } from '../errors.js';
 import { DATA_KIND_INFO, kindForResultKey, type DataKind } from '../model/kinds.js';
 import type { RawKindResult, RawPart, RawScope, RawSnapshot } from './types.js';
 import { parseSnapshot, SNAPSHOT_MARKER } from './snapshot.js';
+import { pushTo } from '../model/multimap.js';
 
 // Output of other describe-* calls that a later rule may use: recognized, not an error.
 const RECOGNIZED_UNUSED_KEYS = new Set([
@@ -205,7 +206,7 @@ export async function loadInputs(paths: readonly string[], options: LoadOptions 
 
   // Directory-level facts, for files whose own items are silent (an empty list, VPCs).
   const byDir = new Map<string, LoadedFile[]>();
-  for (const file of loaded) byDir.set(file.dir, [...(byDir.get(file.dir) ?? []), file]);
+  for (const file of loaded) pushTo(byDir, file.dir, file);
   const dirRegion = new Map<string, string | undefined>();
   const dirAccount = new Map<string, string | undefined>();
   for (const [dir, files] of byDir) {
@@ -222,7 +223,7 @@ export async function loadInputs(paths: readonly string[], options: LoadOptions 
       scope = { ...(account ? { accountId: account } : {}), region, kinds: new Map() };
       scopes.set(key, scope);
     }
-    scope.kinds.set(kind, [...(scope.kinds.get(kind) ?? []), part]);
+    pushTo(scope.kinds, kind, part);
   };
 
   let unknownRegionFiles = 0;
@@ -235,7 +236,7 @@ export async function loadInputs(paths: readonly string[], options: LoadOptions 
     const byRegion = new Map<string, unknown[]>();
     file.items.forEach((item, i) => {
       const region = file.placements[i]?.region ?? fileRegion;
-      byRegion.set(region, [...(byRegion.get(region) ?? []), item]);
+      pushTo(byRegion, region, item);
     });
     if (file.items.length === 0) byRegion.set(fileRegion, []);
     if (byRegion.has('unknown')) unknownRegionFiles++;

@@ -19,6 +19,7 @@ import type {
   Source,
   Vpc,
 } from './types.js';
+import { pushTo } from './multimap.js';
 
 type Json = Readonly<Record<string, unknown>>;
 
@@ -377,12 +378,6 @@ function inferAccount(scope: RawScope): string {
 
 // An instance on its way out no longer shares anything; DescribeInstances lists terminated ones for about an hour.
 const GONE_STATES = new Set(['terminated', 'shutting-down']);
-
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
 
 export function normalize(snapshot: RawSnapshot): AuditModel {
   const warnings: string[] = [];

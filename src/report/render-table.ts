@@ -5,6 +5,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Severity } from '../rules-kit/types.js';
 import { forTerminal, truncate } from './sanitize.js';
 import type { AuditReport, Finding } from './types.js';
+import { pushTo } from '../model/multimap.js';
 
 export interface TableContext {
   readonly chalk: ChalkInstance;
@@ -107,7 +108,7 @@ function skippedLines(report: AuditReport, ctx: TableContext): string[] {
   const byHint = new Map<string, string[]>();
   for (const s of report.skipped) {
     const key = `${s.region}\u0000${s.hint}`;
-    byHint.set(key, [...(byHint.get(key) ?? []), s.ruleId]);
+    pushTo(byHint, key, s.ruleId);
   }
   const lines = [ctx.chalk.yellow.bold('Not evaluated: the input does not contain the data these rules need')];
   for (const [key, ruleIds] of byHint) {

@@ -120,7 +120,8 @@ export function ruleTester(rule: AnyRule, tests: RuleTests): void {
           const actual = findings[i] as Finding;
           const declared = Object.keys(rule.meta.messages);
           assert.ok(declared.includes(expected.messageId), `messageId "${expected.messageId}" is not declared by the rule`);
-          assert.equal(actual.message, fillFor(rule, expected.messageId, actual), `finding ${i} is not from messageId "${expected.messageId}"`);
+          const template = rule.meta.messages[expected.messageId] ?? '';
+          assert.ok(followsTemplate(template, actual.message), `finding ${i} ("${actual.message}") is not from messageId "${expected.messageId}"`);
           if (expected.key !== undefined) assert.equal(actual.key, expected.key, `finding ${i} key`);
           if (expected.severity !== undefined) assert.equal(actual.severity, expected.severity, `finding ${i} severity`);
           if (expected.groupId !== undefined) assert.equal(actual.resource.id, expected.groupId, `finding ${i} group`);
@@ -166,16 +167,13 @@ export function ruleTester(rule: AnyRule, tests: RuleTests): void {
   });
 }
 
-/** The rule's template for messageId, filled the way the engine fills it, for comparison. */
-function fillFor(rule: AnyRule, messageId: string, finding: Finding): string {
-  const template = rule.meta.messages[messageId] ?? '';
-  // Re-derive by matching the template's literal parts against the actual message.
-  const parts = template.split(/\{\w+\}/);
-  let rest = finding.message;
-  for (const part of parts) {
+/** Does the message consist of the template's literal parts, in order (placeholders filled anyhow)? */
+function followsTemplate(template: string, message: string): boolean {
+  let rest = message;
+  for (const part of template.split(/\{\w+\}/)) {
     const at = rest.indexOf(part);
-    if (at < 0) return `(message does not follow template "${template}")`;
+    if (at < 0) return false;
     rest = rest.slice(at + part.length);
   }
-  return finding.message;
+  return true;
 }
