@@ -9,7 +9,7 @@ import { serializeSnapshot } from '../collect/snapshot.js';
 import type { RawSnapshot } from '../collect/types.js';
 import { evaluate } from '../engine/evaluate.js';
 import { exitCodeFor, type FailOn } from '../engine/gate.js';
-import { findRule, selectRules } from '../engine/select.js';
+import { dataKindsFor, findRule, selectRules } from '../engine/select.js';
 import { isSgAuditError, usageError } from '../errors.js';
 import { DATA_KINDS, type DataKind } from '../model/kinds.js';
 import { normalize } from '../model/normalize.js';
@@ -123,10 +123,9 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   if (flags.output) await checkOutputPath(flags.output, flags.input ?? []);
 
   const startedAt = io.now();
-  const needed = [...new Set(rules.flatMap((r) => ['securityGroups' as const, ...r.rule.meta.requires]))];
   const snapshot = flags.input
     ? await loadInputs(flags.input, flags.region?.[0] ? { region: flags.region[0] } : {})
-    : await collectLiveSnapshot(flags, DATA_KINDS.filter((k) => needed.includes(k)), io);
+    : await collectLiveSnapshot(flags, dataKindsFor(rules), io);
   if (flags.output) await checkOutputPath(flags.output, snapshot.source === 'file' ? snapshot.inputs : []);
 
   const model = normalize(snapshot);

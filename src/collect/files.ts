@@ -12,10 +12,11 @@ import { pushTo } from '../model/multimap.js';
 
 // Output of other describe-* calls that a later rule may use: recognized, not an error.
 const RECOGNIZED_UNUSED_KEYS = new Set([
-  'Subnets', 'RouteTables', 'NetworkAcls', 'InternetGateways', 'EgressOnlyInternetGateways', 'NatGateways',
-  'FlowLogs', 'PrefixLists', 'Entries', 'SecurityGroupRules', 'StaleSecurityGroupSet', 'Regions', 'Addresses',
+  'RouteTables', 'InternetGateways', 'EgressOnlyInternetGateways', 'NatGateways', 'Regions', 'Addresses',
   'VpcPeeringConnections',
 ]);
+
+const PREFIX_LIST_ID = /\bpl-[0-9a-f]{8,17}\b/;
 
 const REGION_NAME = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 const ACCOUNT_ID = /^\d{12}$/;
@@ -41,30 +42,31 @@ interface Placement {
   account?: string;
 }
 
-/** What an item itself says about where it lives. */
+/** What an item itself says about where it lives: ARNs, availability zones, owning account. */
 function placementOf(kind: DataKind, item: unknown): Placement {
   if (!isObject(item)) return {};
-  const owner = str(item, 'OwnerId');
-  const withOwner = (p: Placement): Placement => ({ ...p, ...(owner && !p.account ? { account: owner } : {}) });
-  switch (kind) {
-    case 'securityGroups':
-      return withOwner(fromArn(str(item, 'SecurityGroupArn')));
-    case 'networkInterfaces': {
-      const region = regionOfZone(str(item, 'AvailabilityZone') ?? '');
-      return withOwner(region ? { region } : {});
-    }
-    case 'instances': {
-      const instances = Array.isArray(item['Instances']) ? item['Instances'] : [];
-      for (const inst of instances) {
-        const zone = isObject(inst) && isObject(inst['Placement']) ? str(inst['Placement'], 'AvailabilityZone') : undefined;
-        const region = zone && regionOfZone(zone);
-        if (region) return withOwner({ region });
-      }
-      return withOwner({});
-    }
-    case 'vpcs':
-      return withOwner({});
+  let region: string | undefined;
+  let account: string | undefined;
+  const note = (p: { region?: string; account?: string }) => {
+    region ??= p.region;
+    if (p.account && ACCOUNT_ID.test(p.account)) account ??= p.account;
+  };
+  for (const [key, value] of Object.entries(item)) {
+    if (key.endsWith('Arn') && typeof value === 'string') note(fromArn(value));
   }
+  const zone = str(item, 'AvailabilityZone');
+  if (zone) note({ ...(regionOfZone(zone) ? { region: regionOfZone(zone) as string } : {}) });
+  if (kind === 'instances') {
+    for (const inst of Array.isArray(item['Instances']) ? item['Instances'] : []) {
+      const z = isObject(inst) && isObject(inst['Placement']) ? str(inst['Placement'], 'AvailabilityZone') : undefined;
+      const r = z && regionOfZone(z);
+      if (r) note({ region: r });
+    }
+  }
+  // A prefix list's OwnerId may be "AWS"; only a 12-digit owner names the account.
+  note({ ...(str(item, 'OwnerId') ? { account: str(item, 'OwnerId') as string } : {}) });
+  note({ ...(str(item, 'GroupOwnerId') ? { account: str(item, 'GroupOwnerId') as string } : {}) });
+  return { ...(region ? { region } : {}), ...(account ? { account } : {}) };
 }
 
 interface LoadedFile {
@@ -133,6 +135,11 @@ function kindOfList(items: readonly unknown[]): DataKind | undefined {
   if ('NetworkInterfaceId' in first) return 'networkInterfaces';
   if ('Instances' in first && 'ReservationId' in first) return 'instances';
   if ('VpcId' in first && 'CidrBlock' in first && !('SubnetId' in first)) return 'vpcs';
+  if ('SubnetId' in first && 'CidrBlock' in first) return 'subnets';
+  if ('NetworkAclId' in first && 'Entries' in first) return 'networkAcls';
+  if ('FlowLogId' in first) return 'flowLogs';
+  if ('SecurityGroupRuleId' in first) return 'securityGroupRules';
+  if ('PrefixListId' in first && 'PrefixListName' in first) return 'prefixLists';
   return undefined;
 }
 
@@ -157,11 +164,24 @@ function detect(path: string, data: unknown): Detected {
     }
     const items = data[key];
     if (!Array.isArray(items)) throw inputError(`${path}: ${key} is not a list`, 'save the AWS CLI output unmodified');
+    if (kind === 'prefixListEntries') return { kind, items: [{ PrefixListId: prefixListIdOf(path, data), Entries: items }] };
     return { kind, items };
   }
   const known = keys.find((k) => RECOGNIZED_UNUSED_KEYS.has(k));
   if (known) return { ignored: known };
   return { unknown: keys.length > 0 ? `top-level key ${keys.slice(0, 3).join(', ')}` : 'an empty object' };
+}
+
+/** get-managed-prefix-list-entries output does not name its list: the file name (or a PrefixListId key) must. */
+function prefixListIdOf(path: string, data: Json): string {
+  const given = str(data, 'PrefixListId');
+  if (given) return given;
+  const fromName = PREFIX_LIST_ID.exec(basename(path))?.[0];
+  if (fromName) return fromName;
+  throw inputError(
+    `${path} holds prefix list entries but does not say which list`,
+    'name the file after the list, e.g. get-managed-prefix-list-entries.pl-0123456789abcdef0.json',
+  );
 }
 
 export interface LoadOptions {
@@ -188,7 +208,7 @@ export async function loadInputs(paths: readonly string[], options: LoadOptions 
         if (explicitFile) {
           throw inputError(
             `${path} is not saved \`aws ec2 describe-*\` output or an sg-audit snapshot (${detected.unknown})`,
-            'pass the unmodified JSON of aws ec2 describe-security-groups, describe-network-interfaces, describe-instances or describe-vpcs',
+            'pass the unmodified JSON of aws ec2 describe-security-groups (or another describe-* call the README lists)',
           );
         }
         warnings.push(`skipped ${path}: not recognized as aws ec2 describe-* output (${detected.unknown})`);

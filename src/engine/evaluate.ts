@@ -5,8 +5,18 @@
 import { createHash } from 'node:crypto';
 import { attachmentsOf } from '../model/attachments.js';
 import { DATA_KIND_INFO, type DataKind } from '../model/kinds.js';
-import { scopeKey, type AuditModel, type ResourceRef, type SecurityGroup } from '../model/types.js';
-import { severityRank, type AnyRule, type FindingReport, type Severity } from '../rules-kit/types.js';
+import { pushTo } from '../model/multimap.js';
+import { scopeKey, type AuditModel, type ResourceRef } from '../model/types.js';
+import {
+  severityRank,
+  type AnyRule,
+  type FindingReport,
+  type PortSpan,
+  type RuleContext,
+  type RuleScope,
+  type ScopeResources,
+  type Severity,
+} from '../rules-kit/types.js';
 
 export interface ResolvedRule {
   readonly rule: AnyRule;
@@ -25,6 +35,9 @@ export interface Finding {
   readonly remediationCommand?: string;
   readonly key: string;
   readonly fingerprint: string;
+  /** The TCP/UDP ports and the sources the finding is about, when the rule says (for suppressions). */
+  readonly ports?: readonly PortSpan[];
+  readonly sources?: readonly string[];
 }
 
 export type OutcomeStatus = 'pass' | 'fail' | 'not_applicable' | 'error';
@@ -97,20 +110,45 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function evaluate(model: AuditModel, rules: readonly ResolvedRule[]): Evaluation {
+/** The data kind that lists a scope's resources. */
+const SCOPE_KIND: Readonly<Record<RuleScope, DataKind>> = {
+  'security-group': 'securityGroups',
+  'network-acl': 'networkAcls',
+  vpc: 'vpcs',
+};
+
+type AnyResource = ScopeResources[RuleScope];
+
+/** Every resource of each scope, per account × region. */
+function resourcesByScope(model: AuditModel): Record<RuleScope, Map<string, AnyResource[]>> {
+  const index = (list: readonly AnyResource[]) => {
+    const map = new Map<string, AnyResource[]>();
+    for (const item of list) pushTo(map, scopeKey(item.ref.accountId, item.ref.region), item);
+    return map;
+  };
+  return { 'security-group': index(model.groups), 'network-acl': index(model.networkAcls), vpc: index(model.vpcs) };
+}
+
+/** The one cast: the engine hands each rule only resources of its own scope. */
+function runCheck(rule: AnyRule, resource: AnyResource, context: RuleContext<object, string>): boolean {
+  const applies = rule.appliesTo as ((r: AnyResource) => boolean) | undefined;
+  if (applies && !applies(resource)) return false;
+  (rule.check as (r: AnyResource, c: RuleContext<object, string>) => void)(resource, context);
+  return true;
+}
+
+/**
+ * Runs the enabled rules. `catalog` holds the effective options of every catalog rule, enabled
+ * or not, for rules that defer to another's configuration (defaults to the enabled ones).
+ */
+export function evaluate(model: AuditModel, rules: readonly ResolvedRule[], catalog: readonly ResolvedRule[] = rules): Evaluation {
   const findings: Finding[] = [];
   const outcomes: Outcome[] = [];
   const errors: AuditError[] = [];
   const skipped: SkippedRule[] = [];
   const enabled = new Set(rules.map((r) => r.rule.meta.id));
-
-  const groupsByScope = new Map<string, SecurityGroup[]>();
-  for (const group of model.groups) {
-    const key = scopeKey(group.accountId, group.region);
-    const list = groupsByScope.get(key);
-    if (list) list.push(group);
-    else groupsByScope.set(key, [group]);
-  }
+  const optionsById = new Map([...catalog, ...rules].map((r) => [r.rule.meta.id, r.options as Readonly<Record<string, unknown>>]));
+  const resources = resourcesByScope(model);
 
   for (const scope of model.scopes) {
     for (const [kind, status] of scope.kinds) {
@@ -130,7 +168,8 @@ export function evaluate(model: AuditModel, rules: readonly ResolvedRule[]): Eva
 
   for (const { rule, severity, options } of rules) {
     const { meta } = rule;
-    const needs: readonly DataKind[] = ['securityGroups', ...meta.requires.filter((k) => k !== 'securityGroups')];
+    const primary = SCOPE_KIND[meta.scope];
+    const needs: readonly DataKind[] = [primary, ...meta.requires.filter((k) => k !== primary)];
     for (const scope of model.scopes) {
       const statuses = needs.map((kind) => ({ kind, status: scope.kinds.get(kind) ?? { state: 'absent' as const } }));
       const failed = statuses.filter((s) => s.status.state === 'error');
@@ -157,43 +196,40 @@ export function evaluate(model: AuditModel, rules: readonly ResolvedRule[]): Eva
         });
         continue;
       }
-      const withAttachments = scope.kinds.get('networkInterfaces')?.state === 'ok';
-      for (const group of groupsByScope.get(scopeKey(scope.accountId, scope.region)) ?? []) {
+      const withAttachments = meta.scope === 'security-group' && scope.kinds.get('networkInterfaces')?.state === 'ok';
+      for (const resource of resources[meta.scope].get(scopeKey(scope.accountId, scope.region)) ?? []) {
         const reports: FindingReport<string>[] = [];
         let status: OutcomeStatus;
         try {
-          if (rule.appliesTo && !rule.appliesTo(group)) {
-            status = 'not_applicable';
-          } else {
-            rule.check(group, {
-              options,
-              model,
-              report: (finding) => void reports.push(finding),
-              isRuleEnabled: (id) => enabled.has(id),
-            });
-            status = reports.length > 0 ? 'fail' : 'pass';
-          }
+          const applied = runCheck(rule, resource, {
+            options,
+            model,
+            report: (finding) => void reports.push(finding),
+            isRuleEnabled: (id) => enabled.has(id),
+            optionsOf: (id) => optionsById.get(id),
+          });
+          status = !applied ? 'not_applicable' : reports.length > 0 ? 'fail' : 'pass';
           if (status === 'fail') {
-            const attachments = withAttachments ? { attachments: attachmentsOf(model, group.id) } : {};
+            const attachments = withAttachments ? { attachments: attachmentsOf(model, resource.id) } : {};
             for (const report of reports) {
               const template = meta.messages[report.messageId];
               if (template === undefined) throw new Error(`rule reported undeclared messageId "${report.messageId}"`);
-              findings.push(toFinding(rule, severity, group, report, template, attachments));
+              findings.push(toFinding(rule, severity, resource.ref, report, template, attachments));
             }
           }
         } catch (error) {
           status = 'error';
           errors.push({
             kind: 'rule',
-            accountId: group.accountId,
-            region: group.region,
+            accountId: resource.ref.accountId,
+            region: resource.ref.region,
             ruleId: meta.id,
-            resourceId: group.id,
+            resourceId: resource.id,
             code: 'RuleError',
             message: errorMessage(error),
           });
         }
-        outcomes.push({ ruleId: meta.id, resource: group.ref, status });
+        outcomes.push({ ruleId: meta.id, resource: resource.ref, status });
       }
     }
   }
@@ -205,34 +241,42 @@ export function evaluate(model: AuditModel, rules: readonly ResolvedRule[]): Eva
 function toFinding(
   rule: AnyRule,
   ruleSeverity: Severity,
-  group: SecurityGroup,
+  resource: ResourceRef,
   report: FindingReport<string>,
   template: string,
   attachments: Readonly<Record<string, unknown>>,
 ): Finding {
   const { meta } = rule;
-  const data = { groupId: group.id, groupName: group.name, region: group.region, ...report.data };
+  const names =
+    resource.type === 'security-group'
+      ? { groupId: resource.id, groupName: resource.name }
+      : resource.type === 'network-acl'
+        ? { aclId: resource.id }
+        : { vpcId: resource.id };
+  const data = { resourceId: resource.id, resourceName: resource.name, region: resource.region, ...names, ...report.data };
   // A rule may lower (or raise) one finding's severity, but a config override of the rule's
   // severity shifts every finding by the same number of steps.
   const severity = report.severity ? shiftSeverity(report.severity, meta.severity, ruleSeverity) : ruleSeverity;
-  const command = meta.remediation.cli ? fillTemplate(meta.remediation.cli, data) : undefined;
+  const command = report.remediationCommand ?? (meta.remediation.cli ? fillTemplate(meta.remediation.cli, data) : undefined);
   return {
     ruleId: meta.id,
     severity,
     title: meta.title,
     message: fillTemplate(template, data),
-    resource: group.ref,
+    resource,
     evidence: { ...report.evidence, ...attachments },
     remediation: meta.remediation.summary,
     ...(command !== undefined ? { remediationCommand: command } : {}),
     key: report.key,
     fingerprint: fingerprintOf({
       ruleId: meta.id,
-      accountId: group.accountId,
-      region: group.region,
-      resourceId: group.id,
+      accountId: resource.accountId,
+      region: resource.region,
+      resourceId: resource.id,
       key: report.key,
     }),
+    ...(report.ports ? { ports: report.ports } : {}),
+    ...(report.sources ? { sources: report.sources } : {}),
   };
 }
 

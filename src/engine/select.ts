@@ -1,6 +1,7 @@
 // Which rules run, with what severity and options. Pure; the config file (when present) feeds it.
 import { usageError } from '../errors.js';
-import type { AnyRule } from '../rules-kit/types.js';
+import { DATA_KINDS, type DataKind } from '../model/kinds.js';
+import type { AnyRule, RuleScope } from '../rules-kit/types.js';
 import type { ResolvedRule } from './evaluate.js';
 
 export interface RuleSelection {
@@ -48,4 +49,24 @@ export function selectRules(catalog: readonly AnyRule[], selection: RuleSelectio
     severity: rule.meta.severity,
     options: structuredClone(rule.meta.options?.defaults ?? {}),
   }));
+}
+
+const SCOPE_KIND: Readonly<Record<RuleScope, DataKind>> = {
+  'security-group': 'securityGroups',
+  'network-acl': 'networkAcls',
+  vpc: 'vpcs',
+};
+
+/**
+ * The data kinds these rules read (what they check, require and use), in DATA_KINDS order.
+ * Security groups are always collected: they are what the audit is about, and the per-id kinds
+ * (prefix-list entries, stale groups) are found through them.
+ */
+export function dataKindsFor(rules: readonly ResolvedRule[]): DataKind[] {
+  const wanted = new Set<DataKind>(['securityGroups']);
+  for (const { rule } of rules) {
+    wanted.add(SCOPE_KIND[rule.meta.scope]);
+    for (const kind of [...rule.meta.requires, ...(rule.meta.uses ?? [])]) wanted.add(kind);
+  }
+  return DATA_KINDS.filter((k) => wanted.has(k));
 }

@@ -4,19 +4,25 @@
 import type { RawScope, RawSnapshot } from '../collect/types.js';
 import { inputError } from '../errors.js';
 import { DATA_KINDS, DATA_KIND_INFO, type DataKind } from './kinds.js';
-import { parseCidr } from './net.js';
+import { parseCidr, type Cidr } from './net.js';
 import { ALL_PORTS, type PortRange } from './ports.js';
 import type {
   AuditModel,
   Direction,
+  FlowLog,
   Instance,
   KindStatus,
+  NaclEntry,
+  NetworkAcl,
   NetworkInterface,
   Permission,
+  PrefixList,
   Protocol,
+  ResourceRef,
   Scope,
   SecurityGroup,
   Source,
+  Subnet,
   Vpc,
 } from './types.js';
 import { pushTo } from './multimap.js';
@@ -136,6 +142,26 @@ interface PermissionContext {
   readonly direction: Direction;
   readonly warnings: string[];
   readonly where: string;
+  /** The scope's prefix lists, to resolve `pl-` sources. */
+  readonly prefixLists?: ReadonlyMap<string, PrefixList>;
+  /** The scope's `sgr-` ids by permissionKey. */
+  readonly ruleIds?: ReadonlyMap<string, string>;
+}
+
+/**
+ * What identifies one security group rule across DescribeSecurityGroups and
+ * DescribeSecurityGroupRules, which spell the same rule differently (ports left out or -1,
+ * CIDRs in any form): group, direction, normalized protocol and match, and source.
+ */
+export function permissionKey(p: Permission): string {
+  const match = p.ports ? `${p.ports.from}-${p.ports.to}` : p.icmp ? `icmp ${p.icmp.type}/${p.icmp.code}` : '';
+  const source =
+    p.source.kind === 'cidr'
+      ? `${p.source.cidr.family}:${p.source.cidr.first}/${p.source.cidr.prefix}`
+      : p.source.kind === 'prefix-list'
+        ? p.source.prefixListId
+        : p.source.groupId;
+  return [p.groupId, p.direction, String(p.protocol), match, source].join('|');
 }
 
 function readPermissions(r: Reader, raw: readonly unknown[], path: string, ctx: PermissionContext): Permission[] {
@@ -166,8 +192,8 @@ function readPermissions(r: Reader, raw: readonly unknown[], path: string, ctx: 
         : protocol === 'icmp' || protocol === 'icmpv6'
           ? { icmp: { type: from ?? -1, code: to ?? -1 } }
           : {};
-    const push = (source: Source, description: string | undefined) =>
-      out.push({
+    const push = (source: Source, description: string | undefined) => {
+      const permission: Permission = {
         groupId: ctx.groupId,
         direction: ctx.direction,
         protocol: protocol as Protocol,
@@ -175,7 +201,10 @@ function readPermissions(r: Reader, raw: readonly unknown[], path: string, ctx: 
         source,
         ...(description ? { description } : {}),
         permissionIndex,
-      });
+      };
+      const ruleId = ctx.ruleIds?.get(permissionKey(permission));
+      out.push(ruleId ? { ...permission, ruleId } : permission);
+    };
 
     for (const [key, field] of [
       ['IpRanges', 'CidrIp'],
@@ -193,7 +222,17 @@ function readPermissions(r: Reader, raw: readonly unknown[], path: string, ctx: 
     r.list(perm, 'PrefixListIds', at).forEach((item, i) => {
       const itemPath = `${at}.PrefixListIds[${i}]`;
       const pl = r.object(item, itemPath);
-      push({ kind: 'prefix-list', prefixListId: r.requiredStr(pl, 'PrefixListId', itemPath) }, r.str(pl, 'Description', itemPath));
+      const prefixListId = r.requiredStr(pl, 'PrefixListId', itemPath);
+      const known = ctx.prefixLists?.get(prefixListId);
+      push(
+        {
+          kind: 'prefix-list',
+          prefixListId,
+          ...(known?.name !== undefined ? { name: known.name } : {}),
+          ...(known?.entries !== undefined ? { entries: known.entries } : {}),
+        },
+        r.str(pl, 'Description', itemPath),
+      );
     });
     r.list(perm, 'UserIdGroupPairs', at).forEach((item, i) => {
       const itemPath = `${at}.UserIdGroupPairs[${i}]`;
@@ -225,7 +264,12 @@ interface ScopeInput {
   readonly region: string;
 }
 
-function readGroup(r: Reader, item: unknown, path: string, scope: ScopeInput, warnings: string[]): SecurityGroup {
+interface ScopeResolvers {
+  readonly prefixLists: ReadonlyMap<string, PrefixList>;
+  readonly ruleIds: ReadonlyMap<string, string>;
+}
+
+function readGroup(r: Reader, item: unknown, path: string, scope: ScopeInput, warnings: string[], resolvers: ScopeResolvers): SecurityGroup {
   const g = r.object(item, path);
   const id = r.requiredStr(g, 'GroupId', path);
   const name = r.str(g, 'GroupName', path) ?? '';
@@ -240,12 +284,14 @@ function readGroup(r: Reader, item: unknown, path: string, scope: ScopeInput, wa
     direction: 'ingress',
     warnings,
     where,
+    ...resolvers,
   });
   const egress = readPermissions(r, r.list(g, 'IpPermissionsEgress', path), `${path}.IpPermissionsEgress`, {
     groupId: id,
     direction: 'egress',
     warnings,
     where,
+    ...resolvers,
   });
   const ref = {
     type: 'security-group' as const,
@@ -350,20 +396,238 @@ function readVpc(r: Reader, item: unknown, path: string, scope: ScopeInput): Vpc
   const v = r.object(item, path);
   const cidrBlock = r.str(v, 'CidrBlock', path);
   const name = readTags(r, v, 'Tags', path)['Name'];
+  const id = r.requiredStr(v, 'VpcId', path);
+  const accountId = r.str(v, 'OwnerId', path) ?? scope.accountId;
+  const isDefault = r.bool(v, 'IsDefault', path);
   return {
-    id: r.requiredStr(v, 'VpcId', path),
-    accountId: r.str(v, 'OwnerId', path) ?? scope.accountId,
+    id,
+    accountId,
     region: scope.region,
-    isDefault: r.bool(v, 'IsDefault', path),
+    isDefault,
     ...(cidrBlock !== undefined ? { cidrBlock } : {}),
+    ...(name !== undefined ? { name } : {}),
+    ref: resourceRef('vpc', id, name ?? (isDefault ? 'default VPC' : ''), accountId, scope.region, id),
+  };
+}
+
+const ARN_RESOURCE: Readonly<Record<ResourceRef['type'], string>> = {
+  'security-group': 'security-group',
+  'network-acl': 'network-acl',
+  vpc: 'vpc',
+};
+
+function resourceRef(
+  type: ResourceRef['type'],
+  id: string,
+  name: string,
+  accountId: string,
+  region: string,
+  vpcId: string | undefined,
+  arn?: string,
+): ResourceRef {
+  return {
+    type,
+    id,
+    name,
+    arn: arn ?? `arn:${partitionOf(region)}:ec2:${region}:${accountId}:${ARN_RESOURCE[type]}/${id}`,
+    accountId,
+    region,
+    ...(vpcId !== undefined ? { vpcId } : {}),
+  };
+}
+
+function readSubnet(r: Reader, item: unknown, path: string, scope: ScopeInput): Subnet {
+  const s = r.object(item, path);
+  const vpcId = r.str(s, 'VpcId', path);
+  const cidrBlock = r.str(s, 'CidrBlock', path);
+  const availabilityZone = r.str(s, 'AvailabilityZone', path);
+  const name = readTags(r, s, 'Tags', path)['Name'];
+  return {
+    id: r.requiredStr(s, 'SubnetId', path),
+    accountId: r.str(s, 'OwnerId', path) ?? scope.accountId,
+    region: scope.region,
+    ...(vpcId !== undefined ? { vpcId } : {}),
+    ...(cidrBlock !== undefined ? { cidrBlock } : {}),
+    ...(availabilityZone !== undefined ? { availabilityZone } : {}),
     ...(name !== undefined ? { name } : {}),
   };
 }
 
+function readNaclEntry(r: Reader, item: unknown, path: string): NaclEntry {
+  const e = r.object(item, path);
+  const ruleNumber = r.int(e, 'RuleNumber', path);
+  if (ruleNumber === undefined) r.fail(`${path}.RuleNumber`, 'is missing');
+  const rawProtocol = r.requiredStr(e, 'Protocol', path);
+  // An entry we cannot read must not be guessed at: it could be the deny that closes a port.
+  const protocol = normalizeProtocol(rawProtocol);
+  if (protocol === undefined) r.fail(`${path}.Protocol`, `"${rawProtocol}" is not a protocol`);
+  const action = r.requiredStr(e, 'RuleAction', path);
+  if (action !== 'allow' && action !== 'deny') r.fail(`${path}.RuleAction`, `"${action}" is not allow or deny`);
+  const cidrText = r.str(e, 'CidrBlock', path) ?? r.str(e, 'Ipv6CidrBlock', path);
+  if (cidrText === undefined) r.fail(path, 'has neither CidrBlock nor Ipv6CidrBlock');
+  const cidr = parseCidr(cidrText);
+  if (!cidr) r.fail(`${path}.CidrBlock`, `"${cidrText}" is not a CIDR`);
+  let ports: PortRange | undefined;
+  if (protocol === 'tcp' || protocol === 'udp') {
+    const range = e['PortRange'] === undefined ? undefined : r.object(e['PortRange'], `${path}.PortRange`);
+    const from = range && r.int(range, 'From', `${path}.PortRange`);
+    const to = range && r.int(range, 'To', `${path}.PortRange`);
+    if (from !== undefined && to !== undefined && (from > to || to > 65535)) r.fail(`${path}.PortRange`, `${from}-${to} is not a port range`);
+    ports = tcpUdpPorts(from, to);
+  }
+  return { ruleNumber, egress: r.bool(e, 'Egress', path), action, protocol, ...(ports ? { ports } : {}), cidr };
+}
+
+function readNetworkAcl(r: Reader, item: unknown, path: string, scope: ScopeInput): NetworkAcl {
+  const a = r.object(item, path);
+  const id = r.requiredStr(a, 'NetworkAclId', path);
+  const vpcId = r.str(a, 'VpcId', path);
+  const accountId = r.str(a, 'OwnerId', path) ?? scope.accountId;
+  const isDefault = r.bool(a, 'IsDefault', path);
+  const name = readTags(r, a, 'Tags', path)['Name'];
+  const entries = r
+    .list(a, 'Entries', path)
+    .map((e, i) => readNaclEntry(r, e, `${path}.Entries[${i}]`))
+    .sort((x, y) => x.ruleNumber - y.ruleNumber);
+  const subnetIds = r
+    .list(a, 'Associations', path)
+    .map((x, i) => r.str(r.object(x, `${path}.Associations[${i}]`), 'SubnetId', `${path}.Associations[${i}]`))
+    .filter((x): x is string => x !== undefined)
+    .sort();
+  return {
+    id,
+    accountId,
+    region: scope.region,
+    ...(vpcId !== undefined ? { vpcId } : {}),
+    isDefault,
+    ...(name !== undefined ? { name } : {}),
+    subnetIds,
+    entries,
+    ref: resourceRef('network-acl', id, name ?? (isDefault ? 'default' : ''), accountId, scope.region, vpcId),
+  };
+}
+
+function readFlowLog(r: Reader, item: unknown, path: string, scope: ScopeInput): FlowLog {
+  const f = r.object(item, path);
+  const deliverStatus = r.str(f, 'DeliverLogsStatus', path);
+  const deliverError = r.str(f, 'DeliverLogsErrorMessage', path);
+  const trafficType = r.str(f, 'TrafficType', path);
+  return {
+    id: r.requiredStr(f, 'FlowLogId', path),
+    accountId: scope.accountId,
+    region: scope.region,
+    resourceId: r.requiredStr(f, 'ResourceId', path),
+    status: r.str(f, 'FlowLogStatus', path) ?? 'ACTIVE',
+    ...(deliverStatus !== undefined ? { deliverStatus } : {}),
+    ...(deliverError !== undefined ? { deliverError } : {}),
+    ...(trafficType !== undefined ? { trafficType } : {}),
+  };
+}
+
+/** The scope's prefix lists: DescribeManagedPrefixLists metadata joined with the entries of each list. */
+function readPrefixLists(raw: RawScope, scope: ScopeInput): Map<string, PrefixList> {
+  const lists = new Map<string, PrefixList>();
+  const described = raw.kinds.prefixLists;
+  if (described?.status === 'ok') {
+    for (const part of described.parts) {
+      const r: Reader = new Reader(part.origin ?? `DescribeManagedPrefixLists ${scope.region}`);
+      part.items.forEach((item, i) => {
+        const path = `PrefixLists[${i}]`;
+        const p = r.object(item, path);
+        const id = r.requiredStr(p, 'PrefixListId', path);
+        const name = r.str(p, 'PrefixListName', path);
+        const ownerId = r.str(p, 'OwnerId', path);
+        lists.set(id, {
+          id,
+          accountId: scope.accountId,
+          region: scope.region,
+          ...(name !== undefined ? { name } : {}),
+          ...(ownerId !== undefined ? { ownerId } : {}),
+        });
+      });
+    }
+  }
+  const entries = raw.kinds.prefixListEntries;
+  if (entries?.status === 'ok') {
+    for (const part of entries.parts) {
+      const r: Reader = new Reader(part.origin ?? `GetManagedPrefixListEntries ${scope.region}`);
+      part.items.forEach((item, i) => {
+        const path = `[${i}]`;
+        const e = r.object(item, path);
+        const id = r.requiredStr(e, 'PrefixListId', path);
+        const cidrs: Cidr[] = r.list(e, 'Entries', path).map((entry, j) => {
+          const at = `Entries[${j}]`;
+          const text = r.requiredStr(r.object(entry, at), 'Cidr', at);
+          const cidr = parseCidr(text);
+          if (!cidr) r.fail(`${at}.Cidr`, `"${text}" is not a CIDR`);
+          return cidr;
+        });
+        const known = lists.get(id);
+        lists.set(id, { ...(known ?? { id, accountId: scope.accountId, region: scope.region }), entries: cidrs });
+      });
+    }
+  }
+  return lists;
+}
+
+/** `sgr-` ids by permissionKey, from DescribeSecurityGroupRules (one source per rule). */
+function readRuleIds(raw: RawScope, scope: ScopeInput): Map<string, string> {
+  const ids = new Map<string, string>();
+  const result = raw.kinds.securityGroupRules;
+  if (result?.status !== 'ok') return ids;
+  for (const part of result.parts) {
+    const r: Reader = new Reader(part.origin ?? `DescribeSecurityGroupRules ${scope.region}`);
+    part.items.forEach((item, i) => {
+      const path = `SecurityGroupRules[${i}]`;
+      const rule = r.object(item, path);
+      const ruleId = r.requiredStr(rule, 'SecurityGroupRuleId', path);
+      const groupId = r.requiredStr(rule, 'GroupId', path);
+      const referenced = rule['ReferencedGroupInfo'] === undefined ? undefined : r.object(rule['ReferencedGroupInfo'], `${path}.ReferencedGroupInfo`);
+      // The same rule in IpPermission form, so it is read (and keyed) exactly like the groups' own.
+      const asPermission: Record<string, unknown> = {
+        IpProtocol: rule['IpProtocol'],
+        FromPort: rule['FromPort'],
+        ToPort: rule['ToPort'],
+        IpRanges: rule['CidrIpv4'] !== undefined ? [{ CidrIp: rule['CidrIpv4'] }] : [],
+        Ipv6Ranges: rule['CidrIpv6'] !== undefined ? [{ CidrIpv6: rule['CidrIpv6'] }] : [],
+        PrefixListIds: rule['PrefixListId'] !== undefined ? [{ PrefixListId: rule['PrefixListId'] }] : [],
+        UserIdGroupPairs: referenced ? [referenced] : [],
+      };
+      const direction: Direction = r.bool(rule, 'IsEgress', path) ? 'egress' : 'ingress';
+      for (const perm of readPermissions(r, [asPermission], path, { groupId, direction, warnings: [], where: r.origin })) {
+        ids.set(permissionKey(perm), ruleId);
+      }
+    });
+  }
+  return ids;
+}
+
+/** The rules DescribeStaleSecurityGroups reports, as permissions of their groups. */
+function readStale(r: Reader, item: unknown, path: string): Permission[] {
+  const g = r.object(item, path);
+  const groupId = r.requiredStr(g, 'GroupId', path);
+  const out: Permission[] = [];
+  for (const [key, direction] of [
+    ['StaleIpPermissions', 'ingress'],
+    ['StaleIpPermissionsEgress', 'egress'],
+  ] as const) {
+    // StaleIpPermission lists CIDRs and prefix lists as plain strings; only its group pairs matter here.
+    const perms = r.list(g, key, path).map((p, i) => {
+      const perm = r.object(p, `${path}.${key}[${i}]`);
+      return { IpProtocol: perm['IpProtocol'], FromPort: perm['FromPort'], ToPort: perm['ToPort'], UserIdGroupPairs: perm['UserIdGroupPairs'] };
+    });
+    out.push(...readPermissions(r, perms, `${path}.${key}`, { groupId, direction, warnings: [], where: r.origin }));
+  }
+  return out;
+}
+
+// Kinds whose OwnerId is the account that owns the item (a prefix list's may be "AWS").
+const OWNED_KINDS: readonly DataKind[] = ['securityGroups', 'networkInterfaces', 'instances', 'vpcs', 'subnets', 'networkAcls'];
+
 /** Offline data may not say which account it is: take the first OwnerId it carries. */
 function inferAccount(scope: RawScope): string {
   if (scope.accountId) return scope.accountId;
-  for (const kind of DATA_KINDS) {
+  for (const kind of OWNED_KINDS) {
     const result = scope.kinds[kind];
     if (result?.status !== 'ok') continue;
     for (const item of result.parts.flatMap((p) => p.items)) {
@@ -386,10 +650,23 @@ export function normalize(snapshot: RawSnapshot): AuditModel {
   const interfaces: NetworkInterface[] = [];
   const instances: Instance[] = [];
   const vpcs: Vpc[] = [];
-  const seen = { groups: new Set<string>(), interfaces: new Set<string>(), instances: new Set<string>(), vpcs: new Set<string>() };
+  const subnets: Subnet[] = [];
+  const networkAcls: NetworkAcl[] = [];
+  const flowLogs: FlowLog[] = [];
+  const prefixLists: PrefixList[] = [];
+  const staleByGroup = new Map<string, Permission[]>();
+  // The same resource given twice (overlapping input files) is counted once.
+  const seen = new Set<string>();
+  const once = <T extends { id: string }>(list: T[], item: T, type: string) => {
+    const key = `${type}/${item.id}`;
+    if (!seen.has(key)) (seen.add(key), list.push(item));
+  };
 
   for (const raw of snapshot.scopes) {
     const scope: ScopeInput = { accountId: inferAccount(raw), region: raw.region };
+    const scopeLists = readPrefixLists(raw, scope);
+    for (const list of scopeLists.values()) once(prefixLists, list, `pl/${scope.accountId}/${scope.region}`);
+    const resolvers: ScopeResolvers = { prefixLists: scopeLists, ruleIds: readRuleIds(raw, scope) };
     const kinds = new Map<DataKind, KindStatus>();
     for (const kind of DATA_KINDS) {
       const result = raw.kinds[kind];
@@ -405,31 +682,38 @@ export function normalize(snapshot: RawSnapshot): AuditModel {
       kinds.set(kind, origins.length > 0 ? { state: 'ok', origin: origins.join(', ') } : { state: 'ok' });
       const key = DATA_KIND_INFO[kind].resultKey;
       for (const part of result.parts) {
-        const r = new Reader(part.origin ?? `${DATA_KIND_INFO[kind].operation} ${scope.region}`);
+        const r: Reader = new Reader(part.origin ?? `${DATA_KIND_INFO[kind].operation} ${scope.region}`);
         part.items.forEach((item, i) => {
           const path = `${key}[${i}]`;
-          // The same resource given twice (overlapping input files) is counted once.
           switch (kind) {
-            case 'securityGroups': {
-              const g = readGroup(r, item, path, scope, warnings);
-              if (!seen.groups.has(g.id)) (seen.groups.add(g.id), groups.push(g));
+            case 'securityGroups':
+              once(groups, readGroup(r, item, path, scope, warnings, resolvers), 'sg');
               break;
-            }
-            case 'networkInterfaces': {
-              const e = readInterface(r, item, path, scope);
-              if (!seen.interfaces.has(e.id)) (seen.interfaces.add(e.id), interfaces.push(e));
+            case 'networkInterfaces':
+              once(interfaces, readInterface(r, item, path, scope), 'eni');
               break;
-            }
             case 'instances':
-              for (const inst of readInstances(r, item, path, scope)) {
-                if (!seen.instances.has(inst.id)) (seen.instances.add(inst.id), instances.push(inst));
-              }
+              for (const inst of readInstances(r, item, path, scope)) once(instances, inst, 'i');
               break;
-            case 'vpcs': {
-              const v = readVpc(r, item, path, scope);
-              if (!seen.vpcs.has(v.id)) (seen.vpcs.add(v.id), vpcs.push(v));
+            case 'vpcs':
+              once(vpcs, readVpc(r, item, path, scope), 'vpc');
               break;
-            }
+            case 'subnets':
+              once(subnets, readSubnet(r, item, path, scope), 'subnet');
+              break;
+            case 'networkAcls':
+              once(networkAcls, readNetworkAcl(r, item, path, scope), 'acl');
+              break;
+            case 'flowLogs':
+              once(flowLogs, readFlowLog(r, item, path, scope), 'fl');
+              break;
+            case 'staleSecurityGroups':
+              for (const perm of readStale(r, item, path)) pushTo(staleByGroup, perm.groupId, perm);
+              break;
+            case 'securityGroupRules':
+            case 'prefixLists':
+            case 'prefixListEntries':
+              break; // read above: they annotate the groups' permissions
           }
         });
       }
@@ -439,7 +723,11 @@ export function normalize(snapshot: RawSnapshot): AuditModel {
 
   const groupsById = new Map(groups.map((g) => [g.id, g]));
   const interfacesByGroup = new Map<string, NetworkInterface[]>();
-  for (const eni of interfaces) for (const id of eni.groupIds) pushTo(interfacesByGroup, id, eni);
+  const interfacesByVpc = new Map<string, NetworkInterface[]>();
+  for (const eni of interfaces) {
+    for (const id of eni.groupIds) pushTo(interfacesByGroup, id, eni);
+    if (eni.vpcId) pushTo(interfacesByVpc, eni.vpcId, eni);
+  }
   const instancesByGroup = new Map<string, Instance[]>();
   const instancesByVpc = new Map<string, Instance[]>();
   for (const inst of instances) {
@@ -453,6 +741,8 @@ export function normalize(snapshot: RawSnapshot): AuditModel {
       if (perm.source.kind === 'security-group' && !perm.source.self) pushTo(referencesTo, perm.source.groupId, perm);
     }
   }
+  const flowLogsByResource = new Map<string, FlowLog[]>();
+  for (const log of flowLogs) pushTo(flowLogsByResource, log.resourceId, log);
 
   return {
     scopes,
@@ -460,8 +750,16 @@ export function normalize(snapshot: RawSnapshot): AuditModel {
     interfaces,
     instances,
     vpcs,
+    subnets,
+    networkAcls,
+    flowLogs,
+    prefixLists,
     groupsById,
     interfacesByGroup,
+    interfacesByVpc,
+    subnetsById: new Map(subnets.map((s) => [s.id, s])),
+    flowLogsByResource,
+    staleByGroup,
     instancesByGroup,
     instancesByVpc,
     referencesTo,

@@ -21,7 +21,16 @@ export interface IcmpMatch {
 
 export type Source =
   | { readonly kind: 'cidr'; readonly cidr: Cidr }
-  | { readonly kind: 'prefix-list'; readonly prefixListId: string }
+  | {
+      readonly kind: 'prefix-list';
+      readonly prefixListId: string;
+      readonly name?: string;
+      /**
+       * The list's CIDRs, when its entries were collected (GetManagedPrefixListEntries or its saved
+       * output). Undefined means unresolved: neither open nor private, and reported as such.
+       */
+      readonly entries?: readonly Cidr[];
+    }
   | {
       readonly kind: 'security-group';
       readonly groupId: string;
@@ -46,10 +55,15 @@ export interface Permission {
   readonly description?: string;
   /** Position of the IpPermission in the raw list (for tracing back to the API data). */
   readonly permissionIndex: number;
+  /** The `sgr-` id of this rule, when DescribeSecurityGroupRules data was collected. */
+  readonly ruleId?: string;
 }
 
+/** What a finding is about; each rule checks one type of resource (its `scope`). */
+export type ResourceType = 'security-group' | 'network-acl' | 'vpc';
+
 export interface ResourceRef {
-  readonly type: 'security-group';
+  readonly type: ResourceType;
   readonly id: string;
   readonly name: string;
   readonly arn: string;
@@ -111,6 +125,65 @@ export interface Vpc {
   readonly isDefault: boolean;
   readonly cidrBlock?: string;
   readonly name?: string;
+  readonly ref: ResourceRef;
+}
+
+export interface Subnet {
+  readonly id: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly vpcId?: string;
+  readonly cidrBlock?: string;
+  readonly availabilityZone?: string;
+  readonly name?: string;
+}
+
+/** One network ACL entry, protocol normalized as for security groups. */
+export interface NaclEntry {
+  readonly ruleNumber: number;
+  readonly egress: boolean;
+  readonly action: 'allow' | 'deny';
+  readonly protocol: Protocol;
+  /** TCP/UDP ports matched; undefined for every other protocol, which matches all ports. */
+  readonly ports?: PortRange;
+  readonly cidr: Cidr;
+}
+
+export interface NetworkAcl {
+  readonly id: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly vpcId?: string;
+  readonly isDefault: boolean;
+  readonly name?: string;
+  readonly subnetIds: readonly string[];
+  /** Both directions, in rule-number order. */
+  readonly entries: readonly NaclEntry[];
+  readonly ref: ResourceRef;
+}
+
+export interface FlowLog {
+  readonly id: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** The VPC, subnet or network interface it logs. */
+  readonly resourceId: string;
+  /** FlowLogStatus: ACTIVE is the only state that logs. */
+  readonly status: string;
+  /** DeliverLogsStatus: SUCCESS, FAILED (with deliverError) or absent. */
+  readonly deliverStatus?: string;
+  readonly deliverError?: string;
+  readonly trafficType?: string;
+}
+
+export interface PrefixList {
+  readonly id: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly name?: string;
+  readonly ownerId?: string;
+  /** Undefined when the entries were not collected. */
+  readonly entries?: readonly Cidr[];
 }
 
 export interface CollectionError {
@@ -141,8 +214,18 @@ export interface AuditModel {
   readonly interfaces: readonly NetworkInterface[];
   readonly instances: readonly Instance[];
   readonly vpcs: readonly Vpc[];
+  readonly subnets: readonly Subnet[];
+  readonly networkAcls: readonly NetworkAcl[];
+  readonly flowLogs: readonly FlowLog[];
+  readonly prefixLists: readonly PrefixList[];
   readonly groupsById: ReadonlyMap<string, SecurityGroup>;
   readonly interfacesByGroup: ReadonlyMap<string, readonly NetworkInterface[]>;
+  readonly interfacesByVpc: ReadonlyMap<string, readonly NetworkInterface[]>;
+  readonly subnetsById: ReadonlyMap<string, Subnet>;
+  /** Flow logs by the VPC, subnet or interface they log. */
+  readonly flowLogsByResource: ReadonlyMap<string, readonly FlowLog[]>;
+  /** Rules DescribeStaleSecurityGroups lists as stale, by group (when that data was collected). */
+  readonly staleByGroup: ReadonlyMap<string, readonly Permission[]>;
   /** Non-terminated instances per group. */
   readonly instancesByGroup: ReadonlyMap<string, readonly Instance[]>;
   /** Non-terminated instances per VPC. */

@@ -1,6 +1,14 @@
 // The contract between the engine and a rule file: metadata beside a pure check.
 import type { DataKind } from '../model/kinds.js';
-import type { AuditModel, SecurityGroup } from '../model/types.js';
+import type { AuditModel, NetworkAcl, SecurityGroup, Vpc } from '../model/types.js';
+
+/** The resource a rule checks, by its scope. */
+export interface ScopeResources {
+  readonly 'security-group': SecurityGroup;
+  readonly 'network-acl': NetworkAcl;
+  readonly vpc: Vpc;
+}
+export type RuleScope = keyof ScopeResources;
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -30,15 +38,24 @@ export interface RuleOptionsSpec<O extends object> {
   readonly defaults: O;
 }
 
-export interface RuleMeta<O extends object, M extends string> {
+export interface RuleMeta<O extends object, M extends string, S extends RuleScope = RuleScope> {
   /** kebab-case, equal to the file name, never reused. */
   readonly id: string;
   /** States the problem ("… allows SSH from the whole internet"), never "Ensure …". */
   readonly title: string;
   readonly severity: Severity;
-  readonly scope: 'security-group';
-  /** Data the check reads; collection fetches only the union over enabled rules. */
+  /** What the rule checks: each security group, network ACL or VPC. */
+  readonly scope: S;
+  /**
+   * Data the check cannot run without; collection fetches only the union over enabled rules.
+   * Offline, a missing kind skips the rule; live, a failed one is an error.
+   */
   readonly requires: readonly DataKind[];
+  /**
+   * Data the check reads when it is there and does without otherwise (prefix-list entries,
+   * `sgr-` ids): fetched live like `requires`, never a reason to skip.
+   */
+  readonly uses?: readonly DataKind[];
   /** Exactly what is matched: protocols, IPv4 and IPv6, `all`, ICMP. */
   readonly description: string;
   readonly rationale: string;
@@ -61,6 +78,18 @@ export interface FindingReport<M extends string> {
   readonly evidence: Readonly<Record<string, unknown>>;
   /** Overrides the rule's severity for this finding (e.g. lower when every source is private). */
   readonly severity?: Severity;
+  /** An exact command for this finding (e.g. revoking its `sgr-` ids); else meta.remediation.cli. */
+  readonly remediationCommand?: string;
+  /** The TCP/UDP ports the finding is about, for suppressions that name ports. */
+  readonly ports?: readonly PortSpan[];
+  /** The sources (CIDRs, `pl-` or `sg-` ids) the finding is about, for suppressions that name one. */
+  readonly sources?: readonly string[];
+}
+
+export interface PortSpan {
+  readonly protocol: 'tcp' | 'udp';
+  readonly from: number;
+  readonly to: number;
 }
 
 export interface RuleContext<O extends object, M extends string> {
@@ -69,14 +98,17 @@ export interface RuleContext<O extends object, M extends string> {
   report(finding: FindingReport<M>): void;
   /** Lets a rule defer to another one that reports the same root cause (an explicit, order-free policy). */
   isRuleEnabled(id: string): boolean;
+  /** Another catalog rule's effective options (configured or default), enabled or not. */
+  optionsOf(id: string): Readonly<Record<string, unknown>> | undefined;
 }
 
-export interface Rule<O extends object = object, M extends string = string> {
-  readonly meta: RuleMeta<O, M>;
+export interface Rule<O extends object = object, M extends string = string, S extends RuleScope = 'security-group'> {
+  readonly meta: RuleMeta<O, M, S>;
   /** Whether the rule applies to the resource at all (e.g. only default groups); absent means always. */
-  appliesTo?(group: SecurityGroup): boolean;
+  appliesTo?(resource: ScopeResources[S]): boolean;
   /** Pure: no I/O, no clock, no randomness. Report 0..n findings; no finding means pass. */
-  check(group: SecurityGroup, context: RuleContext<O, M>): void;
+  check(resource: ScopeResources[S], context: RuleContext<O, M>): void;
 }
 
-export type AnyRule = Rule<object, string>;
+/** Any catalog rule; the engine hands each one only resources of its own scope. */
+export type AnyRule = { [S in RuleScope]: Rule<object, string, S> }[RuleScope];
