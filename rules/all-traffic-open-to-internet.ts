@@ -1,6 +1,10 @@
-import { allTrafficExposures, familiesText, permissionEvidence, permissionText } from '../src/model/exposure.js';
+import { allTrafficExposures, familiesText, permissionEvidence, permissionText, sourceId } from '../src/model/exposure.js';
 import { defineRule } from '../src/rules-kit/define-rule.js';
-import { REVOKE_INGRESS_BY_RULE_ID_CLI } from '../src/rules-kit/port-exposure.js';
+import { PORT_RULE_USES, REVOKE_INGRESS_BY_RULE_ID_CLI } from '../src/rules-kit/port-exposure.js';
+import { revokeCommand } from '../src/rules-kit/remediation.js';
+
+const ALL_TCP = { protocol: 'tcp', from: 0, to: 65535 } as const;
+const ALL_UDP = { protocol: 'udp', from: 0, to: 65535 } as const;
 
 export default defineRule({
   meta: {
@@ -9,6 +13,7 @@ export default defineRule({
     severity: 'critical',
     scope: 'security-group',
     requires: ['securityGroups'],
+    uses: PORT_RULE_USES,
     description:
       'Flags ingress that opens protocol `all` ("-1": every protocol and port) to all public IPv4 or all ' +
       'public IPv6 space, and ingress that opens every TCP port or every UDP port (1-65535) to it, ' +
@@ -41,9 +46,13 @@ export default defineRule({
         families: familiesText(exposure.families),
         via: exposure.permissions.map(permissionText).join('; '),
       };
+      const command = revokeCommand(group, exposure.permissions);
       report({
         messageId: exposure.scope === 'all' ? 'all' : 'everyPort',
         key: exposure.scope,
+        ports: exposure.scope === 'all' ? [ALL_TCP, ALL_UDP] : [exposure.scope === 'tcp' ? ALL_TCP : ALL_UDP],
+        sources: [...new Set(exposure.permissions.map((p) => sourceId(p.source)))],
+        ...(command ? { remediationCommand: command } : {}),
         data,
         evidence: {
           protocol: exposure.scope,

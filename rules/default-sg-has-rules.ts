@@ -1,5 +1,6 @@
 import { permissionEvidence } from '../src/model/exposure.js';
 import { defineRule } from '../src/rules-kit/define-rule.js';
+import { revokeCommand } from '../src/rules-kit/remediation.js';
 
 export default defineRule({
   meta: {
@@ -8,6 +9,7 @@ export default defineRule({
     severity: 'medium',
     scope: 'security-group',
     requires: ['securityGroups'],
+    uses: ['securityGroupRules'],
     description:
       'Flags the `default` group of a VPC when it has any inbound or outbound rule (each CIDR, IPv6 CIDR, ' +
       'prefix list or group reference of a permission counts as one rule, as AWS counts them), including ' +
@@ -34,9 +36,11 @@ export default defineRule({
   appliesTo: (group) => group.isDefault,
   check(group, { report }) {
     if (group.ingress.length + group.egress.length === 0) return;
+    const command = revokeCommand(group, [...group.ingress, ...group.egress]);
     report({
       messageId: 'hasRules',
       key: 'has-rules',
+      ...(command ? { remediationCommand: command } : {}),
       data: { vpcId: group.vpcId ?? 'EC2-Classic', inbound: group.ingress.length, outbound: group.egress.length },
       evidence: { permissions: [...group.ingress, ...group.egress].map(permissionEvidence) },
     });

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/rules-kit/define-rule.js';
-import { CIS_ADMIN_PORT_REFERENCES, PORT_LIST_SCHEMA, REVOKE_INGRESS_BY_RULE_ID_CLI, portExposures } from '../src/rules-kit/port-exposure.js';
+import { CIS_ADMIN_PORT_REFERENCES, PORT_LIST_SCHEMA, PORT_RULE_USES, REVOKE_INGRESS_BY_RULE_ID_CLI, combinePortExposures, portExposures } from '../src/rules-kit/port-exposure.js';
 
 export default defineRule({
   meta: {
@@ -8,6 +8,7 @@ export default defineRule({
     severity: 'high',
     scope: 'security-group',
     requires: ['securityGroups'],
+    uses: PORT_RULE_USES,
     description:
       'Flags a group whose ingress opens TCP or UDP port 3389 (option `ports`) to all public IPv4 or all ' +
       'public IPv6 space: through tcp/udp ranges covering the port or protocol `all` ("-1"), from ' +
@@ -35,7 +36,7 @@ export default defineRule({
       defaults: { ports: [3389] as number[] },
     },
     messages: {
-      open: 'RDP ({protocol} {port}) open to the internet over {families} via {via}',
+      open: 'RDP ({ports}) open to the internet over {families} via {via}',
     },
   },
   check(group, { options, report, isRuleEnabled }) {
@@ -43,8 +44,7 @@ export default defineRule({
       { protocol: 'tcp' as const, port },
       { protocol: 'udp' as const, port },
     ]);
-    for (const found of portExposures(group, targets, isRuleEnabled)) {
-      report({ messageId: 'open', key: found.key, data: found.data, evidence: found.evidence });
-    }
+    const found = combinePortExposures(group, portExposures(group, targets, isRuleEnabled));
+    if (found) report({ messageId: 'open', ...found });
   },
 });

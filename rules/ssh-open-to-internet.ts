@@ -1,5 +1,5 @@
 import { defineRule } from '../src/rules-kit/define-rule.js';
-import { CIS_ADMIN_PORT_REFERENCES, PORT_LIST_SCHEMA, REVOKE_INGRESS_BY_RULE_ID_CLI, portExposures } from '../src/rules-kit/port-exposure.js';
+import { CIS_ADMIN_PORT_REFERENCES, PORT_LIST_SCHEMA, PORT_RULE_USES, REVOKE_INGRESS_BY_RULE_ID_CLI, combinePortExposures, portExposures } from '../src/rules-kit/port-exposure.js';
 
 export default defineRule({
   meta: {
@@ -8,6 +8,7 @@ export default defineRule({
     severity: 'high',
     scope: 'security-group',
     requires: ['securityGroups'],
+    uses: PORT_RULE_USES,
     description:
       'Flags a group whose ingress opens TCP port 22 (option `ports`) to all public IPv4 or all public IPv6 ' +
       'space: through a tcp range that covers the port (22, 20-25, 0-65535; protocol "6" counts as tcp) or ' +
@@ -36,13 +37,12 @@ export default defineRule({
       defaults: { ports: [22] as number[] },
     },
     messages: {
-      open: 'SSH (tcp {port}) open to the internet over {families} via {via}',
+      open: 'SSH ({ports}) open to the internet over {families} via {via}',
     },
   },
   check(group, { options, report, isRuleEnabled }) {
     const targets = options.ports.map((port) => ({ protocol: 'tcp' as const, port }));
-    for (const found of portExposures(group, targets, isRuleEnabled)) {
-      report({ messageId: 'open', key: found.key, data: found.data, evidence: found.evidence });
-    }
+    const found = combinePortExposures(group, portExposures(group, targets, isRuleEnabled));
+    if (found) report({ messageId: 'open', ...found });
   },
 });

@@ -1,8 +1,7 @@
-import { ingressForPortRules, openedPorts, permissionEvidence, portsFor } from '../src/model/exposure.js';
-import { isInternalOnly } from '../src/model/net.js';
+import { ingressForPortRules, openedPorts, permissionEvidence, portsFor, sourceId, sourceIsInternalOnly } from '../src/model/exposure.js';
 import { countPorts, formatPortRanges } from '../src/model/ports.js';
 import { defineRule } from '../src/rules-kit/define-rule.js';
-import { ALL_TRAFFIC_RULE_ID } from '../src/rules-kit/port-exposure.js';
+import { ALL_TRAFFIC_RULE_ID, PORT_RULE_USES } from '../src/rules-kit/port-exposure.js';
 
 export default defineRule({
   meta: {
@@ -11,12 +10,13 @@ export default defineRule({
     severity: 'medium',
     scope: 'security-group',
     requires: ['securityGroups'],
+    uses: PORT_RULE_USES,
     description:
       'Counts the distinct TCP ports plus the distinct UDP ports a group opens inbound to CIDR (IPv4 or ' +
       'IPv6) or prefix-list sources, ranges port by port with overlaps counted once (tcp 8000-8100 is 101 ' +
       'ports; protocol `all` opens all 65,536 of each), and flags more than `maxOpenPorts`. Group ' +
       'references, ICMP and other protocol numbers open no port. Severity drops to low when every counted ' +
-      'source is private (RFC 1918, ULA, …). Permissions reported by all-traffic-open-to-internet are not ' +
+      'source is private (RFC 1918, ULA, …; a prefix list counts when its entries are known and all private). Permissions reported by all-traffic-open-to-internet are not ' +
       'counted again.',
     rationale:
       'Each open port is a service someone must patch and watch; wide ranges usually mean the group was ' +
@@ -48,11 +48,13 @@ export default defineRule({
         (p.source.kind === 'cidr' || p.source.kind === 'prefix-list') &&
         (portsFor(p, 'tcp') !== undefined || portsFor(p, 'udp') !== undefined),
     );
-    // Prefix lists are not known to be private, so only all-private CIDRs lower the severity.
-    const allPrivate = counted.every((p) => p.source.kind === 'cidr' && isInternalOnly(p.source.cidr));
+    // An unresolved prefix list is not known to be private, so it keeps the severity.
+    const allPrivate = counted.every(sourceIsInternalOnly);
     report({
       messageId: 'tooMany',
       key: 'open-ports',
+      ports: [...tcp.map((r) => ({ protocol: 'tcp' as const, ...r })), ...udp.map((r) => ({ protocol: 'udp' as const, ...r }))],
+      sources: [...new Set(counted.map((p) => sourceId(p.source)))],
       ...(allPrivate ? { severity: 'low' as const } : {}),
       data: {
         count,

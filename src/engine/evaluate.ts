@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { attachmentsOf } from '../model/attachments.js';
 import { DATA_KIND_INFO, type DataKind } from '../model/kinds.js';
 import { pushTo } from '../model/multimap.js';
+import { shellArg } from '../rules-kit/remediation.js';
 import { scopeKey, type AuditModel, type ResourceRef } from '../model/types.js';
 import {
   severityRank,
@@ -257,7 +258,7 @@ function toFinding(
   // A rule may lower (or raise) one finding's severity, but a config override of the rule's
   // severity shifts every finding by the same number of steps.
   const severity = report.severity ? shiftSeverity(report.severity, meta.severity, ruleSeverity) : ruleSeverity;
-  const command = report.remediationCommand ?? (meta.remediation.cli ? fillTemplate(meta.remediation.cli, data) : undefined);
+  const command = report.remediationCommand ?? (meta.remediation.cli ? fillTemplate(meta.remediation.cli, shellData(data)) : undefined);
   return {
     ruleId: meta.id,
     severity,
@@ -278,6 +279,11 @@ function toFinding(
     ...(report.ports ? { ports: report.ports } : {}),
     ...(report.sources ? { sources: report.sources } : {}),
   };
+}
+
+/** Template values for a shell command, each quoted as one word (ids in input files may be hostile). */
+function shellData(data: Readonly<Record<string, string | number>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, shellArg(String(v))]));
 }
 
 const ORDER: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];

@@ -3,7 +3,7 @@
 // public IPv6 space. So 0.0.0.0/0, ::/0, 0.0.0.0/1 + 128.0.0.0/1 and "everything but RFC 1918"
 // are open; 203.0.113.10/32 and 10.0.0.0/8 are not. Ports are handled as intervals split into
 // elementary segments, never expanded into sets.
-import { coversPublicSpace, touchesPublicSpace, type Cidr, type Family } from './net.js';
+import { coversPublicSpace, isInternalOnly, touchesPublicSpace, type Cidr, type Family } from './net.js';
 import { ALL_PORTS, elementarySegments, mergePortRanges, type PortRange } from './ports.js';
 import type { Permission, Protocol, Source } from './types.js';
 
@@ -20,9 +20,27 @@ export function portsFor(perm: Permission, protocol: PortProtocol): PortRange | 
   return undefined;
 }
 
-/** The address ranges a permission's source stands for; empty for group references and unresolved prefix lists. */
+/**
+ * The address ranges a permission's source stands for: its CIDR, or a resolved prefix list's
+ * entries. Empty for group references and unresolved prefix lists (neither open nor private:
+ * the unresolved-prefix-list rule reports them).
+ */
 export function sourceCidrs(perm: Permission): readonly Cidr[] {
-  return perm.source.kind === 'cidr' ? [perm.source.cidr] : [];
+  if (perm.source.kind === 'cidr') return [perm.source.cidr];
+  if (perm.source.kind === 'prefix-list') return perm.source.entries ?? [];
+  return [];
+}
+
+/** Every source CIDR is private (RFC 1918, ULA, …); false for unresolved prefix lists and group references. */
+export function sourceIsInternalOnly(perm: Permission): boolean {
+  if (perm.source.kind === 'prefix-list' && perm.source.entries === undefined) return false;
+  const cidrs = sourceCidrs(perm);
+  return cidrs.length > 0 && cidrs.every(isInternalOnly);
+}
+
+/** The identifier of a permission's source as AWS spells it: a CIDR, a `pl-` or an `sg-` id. */
+export function sourceId(source: Source): string {
+  return source.kind === 'cidr' ? source.cidr.text : source.kind === 'prefix-list' ? source.prefixListId : source.groupId;
 }
 
 /** Permissions whose source reaches public address space at all (candidates for internet exposure). */
@@ -146,8 +164,11 @@ export function sourceLabel(source: Source): string {
   switch (source.kind) {
     case 'cidr':
       return source.cidr.text;
-    case 'prefix-list':
-      return source.prefixListId;
+    case 'prefix-list': {
+      const name = source.name ? ` (${source.name})` : '';
+      const state = source.entries === undefined ? ', entries unknown' : '';
+      return `${source.prefixListId}${name}${state}`;
+    }
     case 'security-group': {
       if (source.self) return `${source.groupId} (self)`;
       const owner = source.userId ? ` (account ${source.userId})` : '';
@@ -163,15 +184,22 @@ export interface PermissionEvidence {
   readonly ports: string;
   readonly source: string;
   readonly description?: string;
+  /** The `sgr-` id, when DescribeSecurityGroupRules data was collected. */
+  readonly ruleId?: string;
+  /** A resolved prefix list's entries. */
+  readonly prefixListEntries?: readonly string[];
 }
 
 export function permissionEvidence(perm: Permission): PermissionEvidence {
+  const entries = perm.source.kind === 'prefix-list' ? perm.source.entries : undefined;
   return {
     direction: perm.direction,
     protocol: protocolLabel(perm.protocol),
     ports: matchLabel(perm),
     source: sourceLabel(perm.source),
     ...(perm.description ? { description: perm.description } : {}),
+    ...(perm.ruleId ? { ruleId: perm.ruleId } : {}),
+    ...(entries ? { prefixListEntries: entries.map((c) => c.text) } : {}),
   };
 }
 

@@ -150,3 +150,8 @@ export function isInternalOnly(cidr: Cidr): boolean {
 export function coversPublicSpace(family: Family, cidrs: readonly AddressInterval[]): boolean {
   return coversAll(cidrs, PUBLIC_SPACE[family]);
 }
+
+/** Is every address of `inner` inside `outer` (same family)? */
+export function cidrContains(outer: Cidr, inner: Cidr): boolean {
+  return outer.family === inner.family && outer.first <= inner.first && inner.last <= outer.last;
+}

@@ -62,3 +62,18 @@ export function formatPortRange(range: PortRange): string {
 export function formatPortRanges(ranges: readonly PortRange[]): string {
   return mergePortRanges(ranges).map(formatPortRange).join(', ');
 }
+
+/** The ports of `ranges` not in `minus`, merged. */
+export function subtractPortRanges(ranges: readonly PortRange[], minus: readonly PortRange[]): PortRange[] {
+  let rest = mergePortRanges(ranges);
+  for (const cut of mergePortRanges(minus)) {
+    rest = rest.flatMap((r) => {
+      if (cut.to < r.from || cut.from > r.to) return [r];
+      const parts: PortRange[] = [];
+      if (r.from < cut.from) parts.push({ from: r.from, to: cut.from - 1 });
+      if (cut.to < r.to) parts.push({ from: cut.to + 1, to: r.to });
+      return parts;
+    });
+  }
+  return rest;
+}

@@ -8,15 +8,17 @@ import {
   type PortProtocol,
 } from '../model/exposure.js';
 import type { Family } from '../model/net.js';
-import type { SecurityGroup } from '../model/types.js';
-
-import type { Reference } from './types.js';
+import type { Permission, SecurityGroup } from '../model/types.js';
+import { revokeCommand } from './remediation.js';
+import type { PortSpan, Reference } from './types.js';
+import { sourceId } from '../model/exposure.js';
 
 export const ALL_TRAFFIC_RULE_ID = 'all-traffic-open-to-internet';
 
-/** Until findings carry `sgr-` ids: list the group's rules, then revoke the offending one by id. */
-export const REVOKE_INGRESS_BY_RULE_ID_CLI =
-  'aws ec2 describe-security-group-rules --region {region} --filters Name=group-id,Values={groupId}  # then: aws ec2 revoke-security-group-ingress --region {region} --group-id {groupId} --security-group-rule-ids <sgr-id>';
+export { REVOKE_INGRESS_BY_RULE_ID_CLI } from './remediation.js';
+
+/** What port rules read besides the groups: prefix-list entries (to resolve `pl-` sources) and `sgr-` ids. */
+export const PORT_RULE_USES = ['prefixLists', 'prefixListEntries', 'securityGroupRules'] as const;
 
 /** CIS's remote-administration controls (admin ports from 0.0.0.0/0 and ::/0), with the section numbers of each version. */
 export const CIS_ADMIN_PORT_REFERENCES: readonly Reference[] = [
@@ -33,6 +35,10 @@ export interface PortTarget {
 
 export interface PortExposureFinding {
   readonly key: string;
+  readonly ports: readonly PortSpan[];
+  readonly sources: readonly string[];
+  readonly remediationCommand?: string;
+  readonly permissions: readonly Permission[];
   readonly data: { protocol: PortProtocol; port: number; families: string; via: string };
   readonly evidence: {
     protocol: PortProtocol;
@@ -55,8 +61,13 @@ export function portExposures(
     if (exposure.length === 0) continue;
     const families = exposure.map((e) => e.family);
     const permissions = [...new Set(exposure.flatMap((e) => e.permissions))];
+    const command = revokeCommand(group, permissions);
     out.push({
       key: `${protocol}/${port}`,
+      ports: [{ protocol, from: port, to: port }],
+      sources: [...new Set(permissions.map((p) => sourceId(p.source)))],
+      ...(command ? { remediationCommand: command } : {}),
+      permissions,
       data: { protocol, port, families: familiesText(families), via: permissions.map(permissionText).join('; ') },
       evidence: { protocol, port, families, permissions: permissions.map(permissionEvidence) },
     });
@@ -70,3 +81,37 @@ export const PORT_LIST_SCHEMA = {
   minItems: 1,
   uniqueItems: true,
 } as const;
+
+export interface CombinedPortFinding {
+  readonly key: string;
+  readonly data: { ports: string; families: string; via: string };
+  readonly ports: readonly PortSpan[];
+  readonly sources: readonly string[];
+  readonly remediationCommand?: string;
+  readonly evidence: { ports: readonly (PortExposureFinding['evidence'] & { service?: string })[] };
+}
+
+/**
+ * One finding per group for all of a rule's open ports (tcp and udp 3389 are one root cause when
+ * one `all` permission opens both): the ports in order, the families and permissions involved,
+ * and one revoke command for every permission at fault. `service` names a port ("MongoDB").
+ */
+export function combinePortExposures(
+  group: SecurityGroup,
+  found: readonly PortExposureFinding[],
+  service: (f: PortExposureFinding) => string | undefined = () => undefined,
+): CombinedPortFinding | undefined {
+  if (found.length === 0) return undefined;
+  const permissions = [...new Set(found.flatMap((f) => f.permissions))];
+  const families = (['ipv4', 'ipv6'] as const).filter((family) => found.some((f) => f.evidence.families.includes(family)));
+  const command = revokeCommand(group, permissions);
+  const label = (f: PortExposureFinding) => [`${f.data.protocol} ${f.data.port}`, service(f)].filter(Boolean).join(' ');
+  return {
+    key: found.map((f) => f.key).join(','),
+    data: { ports: found.map(label).join(', '), families: familiesText(families), via: permissions.map(permissionText).join('; ') },
+    ports: found.flatMap((f) => f.ports),
+    sources: [...new Set(found.flatMap((f) => f.sources))],
+    ...(command ? { remediationCommand: command } : {}),
+    evidence: { ports: found.map((f) => ({ ...f.evidence, ...(service(f) ? { service: service(f) as string } : {}) })) },
+  };
+}

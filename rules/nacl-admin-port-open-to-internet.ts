@@ -1,0 +1,146 @@
+import { coversPublicSpace, type AddressInterval, type Family } from '../src/model/net.js';
+import type { NaclEntry, NetworkAcl } from '../src/model/types.js';
+import { defineRule } from '../src/rules-kit/define-rule.js';
+import { PORT_LIST_SCHEMA } from '../src/rules-kit/port-exposure.js';
+
+type Protocol = 'tcp' | 'udp';
+
+const FULL: Readonly<Record<Family, AddressInterval>> = {
+  ipv4: { first: 0n, last: (1n << 32n) - 1n },
+  ipv6: { first: 0n, last: (1n << 128n) - 1n },
+};
+
+function matches(entry: NaclEntry, protocol: Protocol, port: number): boolean {
+  if (entry.protocol === 'all') return true;
+  return entry.protocol === protocol && (entry.ports === undefined || (entry.ports.from <= port && port <= entry.ports.to));
+}
+
+function intersect(set: readonly AddressInterval[], cidr: AddressInterval): AddressInterval[] {
+  return set
+    .map((i) => ({ first: i.first > cidr.first ? i.first : cidr.first, last: i.last < cidr.last ? i.last : cidr.last }))
+    .filter((i) => i.first <= i.last);
+}
+
+function minus(set: readonly AddressInterval[], cidr: AddressInterval): AddressInterval[] {
+  return set.flatMap((i) => {
+    if (cidr.last < i.first || cidr.first > i.last) return [i];
+    const parts: AddressInterval[] = [];
+    if (i.first < cidr.first) parts.push({ first: i.first, last: cidr.first - 1n });
+    if (cidr.last < i.last) parts.push({ first: cidr.last + 1n, last: i.last });
+    return parts;
+  });
+}
+
+/**
+ * First match decides (VPC User Guide): walk the inbound entries of one family in rule-number
+ * order, and let each entry decide only the addresses no lower-numbered entry has decided. The
+ * port is open from the internet when the allowed addresses hold all public space of the family.
+ */
+export function admissionFromInternet(acl: NetworkAcl, protocol: Protocol, port: number, family: Family): number[] | undefined {
+  let undecided: AddressInterval[] = [FULL[family]];
+  const allowed: AddressInterval[] = [];
+  const deciding: number[] = [];
+  for (const entry of acl.entries) {
+    if (entry.egress || entry.cidr.family !== family || !matches(entry, protocol, port)) continue;
+    const decided = intersect(undecided, entry.cidr);
+    if (decided.length === 0) continue;
+    if (entry.action === 'allow') {
+      allowed.push(...decided);
+      deciding.push(entry.ruleNumber);
+    }
+    undecided = minus(undecided, entry.cidr);
+    if (undecided.length === 0) break;
+  }
+  return coversPublicSpace(family, allowed) ? deciding : undefined;
+}
+
+interface OpenPort {
+  readonly protocol: Protocol;
+  readonly port: number;
+  readonly families: Family[];
+  readonly rules: number[];
+}
+
+const FAMILY_TEXT: Readonly<Record<Family, string>> = { ipv4: 'IPv4', ipv6: 'IPv6' };
+
+export default defineRule({
+  meta: {
+    id: 'nacl-admin-port-open-to-internet',
+    title: 'Network ACL lets SSH or RDP in from the whole internet',
+    severity: 'medium',
+    scope: 'network-acl',
+    requires: ['networkAcls'],
+    uses: ['subnets'],
+    description:
+      'Evaluates each network ACL\'s inbound entries as AWS does — lowest rule number first, the first entry ' +
+      'matching the protocol, port and address decides, deny entries included — separately for IPv4 and ' +
+      'IPv6 entries, and flags TCP or UDP port 22 or 3389 (option `ports`) when the addresses allowed ' +
+      'hold all public IPv4 or all public IPv6 space. Protocol -1 entries match every port; tcp/udp entries ' +
+      'their port range; ICMP and other protocols no port. Default ACLs ("100 allow all") are flagged too.',
+    rationale:
+      'The network ACL is the subnet\'s second line of defence: when it also admits SSH and RDP from ' +
+      'anywhere, one mistaken security group rule is all it takes to expose a server\'s remote-administration ' +
+      'service.',
+    remediation: {
+      summary:
+        'Add inbound deny entries for tcp/udp 22 and 3389 from 0.0.0.0/0 and ::/0 numbered below the allow ' +
+        'entries (or narrow the allow entries to known ranges); remember ACLs are stateless, so keep the ' +
+        'ephemeral-port return rules.',
+      cli: 'aws ec2 create-network-acl-entry --region {region} --network-acl-id {aclId} --ingress --rule-number <below the allow> --protocol tcp --port-range From=22,To=22 --cidr-block 0.0.0.0/0 --rule-action deny',
+    },
+    references: [
+      { framework: 'CIS AWS Foundations', version: '3.0.0', control: '5.1' },
+      { framework: 'AWS FSBP', control: 'EC2.21' },
+      { framework: 'AWS Config', control: 'nacl-no-unrestricted-ssh-rdp' },
+    ],
+    options: {
+      schema: { type: 'object', additionalProperties: false, properties: { ports: PORT_LIST_SCHEMA } },
+      defaults: { ports: [22, 3389] as number[] },
+    },
+    messages: {
+      open: 'Admits from the internet: {ports}; {subnets}',
+    },
+  },
+  check(acl, { options, model, report }) {
+    const open: OpenPort[] = [];
+    for (const port of [...options.ports].sort((a, b) => a - b)) {
+      for (const protocol of ['tcp', 'udp'] as const) {
+        const families: Family[] = [];
+        const rules = new Set<number>();
+        for (const family of ['ipv4', 'ipv6'] as const) {
+          const deciding = admissionFromInternet(acl, protocol, port, family);
+          if (!deciding) continue;
+          families.push(family);
+          for (const n of deciding) rules.add(n);
+        }
+        if (families.length > 0) open.push({ protocol, port, families, rules: [...rules].sort((a, b) => a - b) });
+      }
+    }
+    if (open.length === 0) return;
+    // "tcp 22, udp 22 over IPv4 via rule 100; tcp 3389 over IPv4 via rule 130"
+    const groups = new Map<string, OpenPort[]>();
+    for (const item of open) {
+      const how = `over ${item.families.map((f) => FAMILY_TEXT[f]).join(' and ')} (rule ${item.rules.join(', ')})`;
+      groups.set(how, [...(groups.get(how) ?? []), item]);
+    }
+    const ports = [...groups].map(([how, items]) => `${items.map((i) => `${i.protocol} ${i.port}`).join(', ')} ${how}`).join('; ');
+    const subnetNames = acl.subnetIds.map((id) => {
+      const name = model.subnetsById.get(id)?.name;
+      return name ? `${id} (${name})` : id;
+    });
+    report({
+      messageId: 'open',
+      key: open.map((o) => `${o.protocol}/${o.port}`).join(','),
+      data: {
+        ports,
+        subnets: subnetNames.length > 0 ? `used by ${subnetNames.length} subnet(s): ${subnetNames.join(', ')}` : 'used by no subnet',
+      },
+      ports: open.map((o) => ({ protocol: o.protocol, from: o.port, to: o.port })),
+      evidence: {
+        isDefault: acl.isDefault,
+        subnets: subnetNames,
+        open: open.map((o) => ({ protocol: o.protocol, port: o.port, families: o.families, allowedBy: o.rules })),
+      },
+    });
+  },
+});
