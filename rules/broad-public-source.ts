@@ -59,9 +59,14 @@ export default defineRule({
         type: 'object',
         additionalProperties: false,
         properties: {
-          minIpv4PrefixLength: { type: 'integer', minimum: 1, maximum: 32 },
-          minIpv6PrefixLength: { type: 'integer', minimum: 1, maximum: 128 },
-          trusted: { type: 'array', items: { type: 'string', format: 'cidr' }, uniqueItems: true },
+          minIpv4PrefixLength: { type: 'integer', minimum: 1, maximum: 32, description: 'IPv4 sources with a shorter prefix (wider) are flagged' },
+          minIpv6PrefixLength: { type: 'integer', minimum: 1, maximum: 128, description: 'IPv6 sources with a shorter prefix (wider) are flagged' },
+          trusted: {
+            type: 'array',
+            items: { type: 'string', format: 'cidr' },
+            uniqueItems: true,
+            description: 'CIDRs you trust; sources inside them are not flagged',
+          },
         },
       },
       defaults: { minIpv4PrefixLength: 16, minIpv6PrefixLength: 32, trusted: [] as string[] },

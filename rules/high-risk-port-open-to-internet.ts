@@ -94,6 +94,7 @@ export default defineRule({
         properties: {
           ports: {
             type: 'array',
+            description: 'the high-risk ports, each with its protocol and service name',
             minItems: 1,
             items: {
               type: 'object',

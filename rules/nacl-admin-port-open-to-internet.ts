@@ -94,7 +94,7 @@ export default defineRule({
       { framework: 'AWS Config', control: 'nacl-no-unrestricted-ssh-rdp' },
     ],
     options: {
-      schema: { type: 'object', additionalProperties: false, properties: { ports: PORT_LIST_SCHEMA } },
+      schema: { type: 'object', additionalProperties: false, properties: { ports: { ...PORT_LIST_SCHEMA, description: 'admin ports checked on TCP and on UDP' } } },
       defaults: { ports: [22, 3389] as number[] },
     },
     messages: {

@@ -32,7 +32,7 @@ export default defineRule({
       { framework: 'AWS FSBP', control: 'EC2.54' },
     ],
     options: {
-      schema: { type: 'object', additionalProperties: false, properties: { ports: PORT_LIST_SCHEMA } },
+      schema: { type: 'object', additionalProperties: false, properties: { ports: { ...PORT_LIST_SCHEMA, description: 'ports that count as RDP, checked on TCP and on UDP' } } },
       defaults: { ports: [3389] as number[] },
     },
     messages: {

@@ -28,8 +28,8 @@ export default defineRule({
         type: 'object',
         additionalProperties: false,
         properties: {
-          minInstances: { type: 'integer', minimum: 2 },
-          minShare: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+          minInstances: { type: 'integer', minimum: 2, description: 'smallest number of instances in a VPC for the rule to apply' },
+          minShare: { type: 'number', exclusiveMinimum: 0, maximum: 1, description: 'share of the VPC\'s instances (0-1] a group must be on' },
         },
       },
       defaults: { minInstances: 3, minShare: 1.0 },

@@ -33,7 +33,7 @@ export default defineRule({
       { framework: 'AWS Config', control: 'restricted-ssh' },
     ],
     options: {
-      schema: { type: 'object', additionalProperties: false, properties: { ports: PORT_LIST_SCHEMA } },
+      schema: { type: 'object', additionalProperties: false, properties: { ports: { ...PORT_LIST_SCHEMA, description: 'TCP ports that count as SSH' } } },
       defaults: { ports: [22] as number[] },
     },
     messages: {

@@ -29,7 +29,9 @@ export default defineRule({
       schema: {
         type: 'object',
         additionalProperties: false,
-        properties: { maxOpenPorts: { type: 'integer', minimum: 0, maximum: 131072 } },
+        properties: {
+          maxOpenPorts: { type: 'integer', minimum: 0, maximum: 131072, description: 'distinct TCP + UDP ports a group may open before it is flagged' },
+        },
       },
       defaults: { maxOpenPorts: 10 },
     },

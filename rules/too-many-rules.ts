@@ -25,7 +25,9 @@ export default defineRule({
       schema: {
         type: 'object',
         additionalProperties: false,
-        properties: { maxRules: { type: 'integer', minimum: 1, maximum: 1000 } },
+        properties: {
+          maxRules: { type: 'integer', minimum: 1, maximum: 1000, description: 'rules one direction may have before the group is flagged' },
+        },
       },
       defaults: { maxRules: 50 },
     },

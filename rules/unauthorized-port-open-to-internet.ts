@@ -64,7 +64,13 @@ export default defineRule({
       schema: {
         type: 'object',
         additionalProperties: false,
-        properties: { authorized: PORT_SPECS, skipPorts: PORT_SPECS },
+        properties: {
+          authorized: { ...PORT_SPECS, description: 'ports meant to be public, as tcp/443 or tcp/8000-8100' },
+          skipPorts: {
+            ...PORT_SPECS,
+            description: 'ports left to other rules (default: those ssh-, rdp- and high-risk-port-open-to-internet check)',
+          },
+        },
       },
       defaults: { authorized: ['tcp/80', 'tcp/443'] as string[] } as { authorized: string[]; skipPorts?: string[] },
     },

@@ -1,15 +1,27 @@
-// Rewrites the rule table in README.md from the rules' metadata.
-import { readFileSync, writeFileSync } from 'node:fs';
+// Rewrites the rule table in README.md and docs/rules.md from the rules' metadata.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RULES } from '../rules/index.js';
-import { withRuleTable } from '../src/report/rule-docs.js';
+import { ruleReferenceMarkdown, withRuleTable } from '../src/report/rule-docs.js';
 
-const readmePath = join(fileURLToPath(new URL('../../', import.meta.url)), 'README.md');
-const before = readFileSync(readmePath, 'utf8');
-const after = withRuleTable(before, RULES);
-if (after === before) console.log('README.md rule table is up to date');
-else {
-  writeFileSync(readmePath, after);
-  console.log('README.md rule table rewritten');
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+function rewrite(path: string, make: (before: string) => string): void {
+  let before = '';
+  try {
+    before = readFileSync(path, 'utf8');
+  } catch {
+    // a new file
+  }
+  const after = make(before);
+  if (after === before) console.log(`${path} is up to date`);
+  else {
+    writeFileSync(path, after);
+    console.log(`${path} rewritten`);
+  }
 }
+
+rewrite(join(root, 'README.md'), (readme) => withRuleTable(readme, RULES));
+mkdirSync(join(root, 'docs'), { recursive: true });
+rewrite(join(root, 'docs', 'rules.md'), () => ruleReferenceMarkdown(RULES));

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { RULES } from '../rules/index.js';
-import { RULE_TABLE_END, RULE_TABLE_START, withRuleTable } from '../src/report/rule-docs.js';
+import { RULE_TABLE_END, RULE_TABLE_START, ruleReferenceMarkdown, withRuleTable } from '../src/report/rule-docs.js';
 import { REPO_ROOT } from './helpers/cli.js';
 
 test('the README rule table is generated from the current catalog (npm run docs:rules)', () => {
@@ -19,4 +19,10 @@ test("the README's first section names the two commands, and they are the real o
   assert.match(quickStart, /npm test/);
   const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   assert.ok(pkg.scripts['test'], 'package.json has a test script');
+});
+
+test('docs/rules.md is generated from the current catalog (npm run docs:rules)', () => {
+  const docs = readFileSync(join(REPO_ROOT, 'docs', 'rules.md'), 'utf8');
+  assert.equal(docs, ruleReferenceMarkdown(RULES), 'docs/rules.md is stale: run `npm run docs:rules`');
+  for (const { meta } of RULES) assert.ok(docs.includes(`## ${meta.id}\n`), `docs/rules.md documents ${meta.id}`);
 });

@@ -12,7 +12,9 @@ export function renderRuleList(rules: readonly AnyRule[], format: 'table' | 'jso
       id: meta.id,
       title: meta.title,
       severity: meta.severity,
+      scope: meta.scope,
       requires: meta.requires,
+      uses: meta.uses ?? [],
       description: meta.description,
       rationale: meta.rationale,
       remediation: meta.remediation,
@@ -31,25 +33,73 @@ export function renderRuleList(rules: readonly AnyRule[], format: 'table' | 'jso
   return `${table.toString()}\n${rules.length} rules. Details: sg-audit explain <rule-id>\n`;
 }
 
+const SCOPE_TEXT = { 'security-group': 'each security group', 'network-acl': 'each network ACL', vpc: 'each VPC' } as const;
+
+/** An option's value for people: lists joined, port entries as "tcp/20 FTP". */
+export function optionValueText(value: unknown): string {
+  if (value === undefined) return '(not set)';
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '(none)';
+    return value
+      .map((item) => {
+        if (typeof item === 'object' && item !== null && 'protocol' in item && 'port' in item) {
+          const { protocol, port, service } = item as { protocol: string; port: number; service?: string };
+          return `${protocol}/${port}${service ? ` ${service}` : ''}`;
+        }
+        return typeof item === 'string' ? item : JSON.stringify(item);
+      })
+      .join(', ');
+  }
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+export interface OptionDoc {
+  readonly name: string;
+  readonly defaultText: string;
+  readonly description: string;
+}
+
+/** Every option a rule's schema declares, with its default and meaning. */
+export function optionDocs(rule: AnyRule): OptionDoc[] {
+  const spec = rule.meta.options;
+  if (!spec) return [];
+  const properties = (spec.schema['properties'] ?? {}) as Record<string, { description?: string }>;
+  const defaults = spec.defaults as Record<string, unknown>;
+  return Object.entries(properties).map(([name, schema]) => ({
+    name,
+    defaultText: optionValueText(defaults[name]),
+    description: schema.description ?? '',
+  }));
+}
+
+/** What a rule reads: the kinds it needs, then those it uses when present. */
+export function dataDocs(rule: AnyRule): { needs: string[]; uses: string[] } {
+  const line = (kind: keyof typeof DATA_KIND_INFO) => `${DATA_KIND_INFO[kind].cliCommand}  (live: ${DATA_KIND_INFO[kind].iamAction})`;
+  return { needs: rule.meta.requires.map(line), uses: (rule.meta.uses ?? []).map(line) };
+}
+
 export function explainRule(rule: AnyRule, chalk: ChalkInstance): string {
   const { meta } = rule;
   const section = (title: string, body: string) => `${chalk.bold(title)}\n${body}\n`;
-  const options = meta.options
-    ? Object.entries(meta.options.defaults)
-        .map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`)
-        .join('\n')
-    : '  (none)';
-  const data = meta.requires
-    .map((kind) => `  ${DATA_KIND_INFO[kind].cliCommand}  (live: ${DATA_KIND_INFO[kind].iamAction})`)
-    .join('\n');
+  const options = optionDocs(rule);
+  const optionText =
+    options.length > 0
+      ? options.map((o) => `  ${o.name} = ${o.defaultText}${o.description ? `\n      ${o.description}` : ''}`).join('\n') +
+        `\n  (set in the config file: rules.${meta.id}.options)`
+      : '  (none)';
+  const data = dataDocs(rule);
+  const dataText = [
+    ...data.needs.map((l) => `  ${l}`),
+    ...(data.uses.length > 0 ? ['  used when present:', ...data.uses.map((l) => `  ${l}`)] : []),
+  ].join('\n');
   return [
-    `${chalk.bold(meta.id)} · ${paintSeverity(chalk, meta.severity, meta.severity)}`,
+    `${chalk.bold(meta.id)} · ${paintSeverity(chalk, meta.severity, meta.severity)} · checks ${SCOPE_TEXT[meta.scope]}`,
     `${meta.title}\n`,
     section('What it checks', meta.description),
     section('Why it matters', meta.rationale),
     section('How to fix it', meta.remediation.summary + (meta.remediation.cli ? `\n  $ ${meta.remediation.cli}` : '')),
     section('References', meta.references.map((r) => `  ${referenceText(r)}`).join('\n')),
-    section('Options (defaults)', options),
-    section('Data it needs', data),
+    section('Options (defaults)', optionText),
+    section('Data it reads', dataText),
   ].join('\n');
 }

@@ -1,6 +1,19 @@
 // Named-field builders for raw (SDK / CLI-shaped) data, so a test reads as its scenario:
 //   group({ name: 'web', ingress: [tcp(22, '0.0.0.0/0'), all('::/0')] })
-import type { IpPermission, NetworkInterface, Reservation, SecurityGroup } from '@aws-sdk/client-ec2';
+import type {
+  FlowLog,
+  IpPermission,
+  ManagedPrefixList,
+  NetworkAcl,
+  NetworkAclEntry,
+  NetworkInterface,
+  Reservation,
+  SecurityGroup,
+  SecurityGroupRule,
+  StaleSecurityGroup,
+  Subnet,
+  Vpc,
+} from '@aws-sdk/client-ec2';
 import type { RawKindResult, RawScope, RawSnapshot } from '../../src/collect/types.js';
 import type { DataKind } from '../../src/model/kinds.js';
 import { normalize } from '../../src/model/normalize.js';
@@ -127,11 +140,144 @@ export function instance(spec: InstanceSpec): Reservation {
   };
 }
 
+export function vpc(spec: { id?: string; name?: string; isDefault?: boolean; cidr?: string } = {}): Vpc {
+  return {
+    VpcId: spec.id ?? 'vpc-1',
+    OwnerId: ACCOUNT,
+    CidrBlock: spec.cidr ?? '10.0.0.0/16',
+    IsDefault: spec.isDefault ?? false,
+    ...(spec.name ? { Tags: [{ Key: 'Name', Value: spec.name }] } : {}),
+  };
+}
+
+export function subnet(spec: { id?: string; vpcId?: string; name?: string; cidr?: string } = {}): Subnet {
+  return {
+    SubnetId: spec.id ?? 'subnet-1',
+    VpcId: spec.vpcId ?? 'vpc-1',
+    OwnerId: ACCOUNT,
+    CidrBlock: spec.cidr ?? '10.0.1.0/24',
+    AvailabilityZone: `${REGION}a`,
+    ...(spec.name ? { Tags: [{ Key: 'Name', Value: spec.name }] } : {}),
+  };
+}
+
+/**
+ * One network ACL entry as DescribeNetworkAcls returns it: protocol as a number string
+ * ("-1", "6", "17"), ports only for tcp/udp. `in(100, 'allow', '6', '0.0.0.0/0', [22, 22])`.
+ */
+export function aclEntry(
+  ruleNumber: number,
+  action: 'allow' | 'deny',
+  protocol: string,
+  cidr: string,
+  ports?: Port,
+  egress = false,
+): NetworkAclEntry {
+  const portRange = ports === undefined ? {} : { PortRange: { From: range(ports)[0], To: range(ports)[1] } };
+  const block = cidr.includes(':') ? { Ipv6CidrBlock: cidr } : { CidrBlock: cidr };
+  return { RuleNumber: ruleNumber, RuleAction: action, Protocol: protocol, Egress: egress, ...block, ...portRange };
+}
+
+/** The entries AWS puts in a default network ACL: 100 allow all, * deny all (both directions), and 101 for IPv6. */
+export function defaultAclEntries(ipv6 = false): NetworkAclEntry[] {
+  const both = (egress: boolean) => [
+    aclEntry(100, 'allow', '-1', '0.0.0.0/0', undefined, egress),
+    ...(ipv6 ? [aclEntry(101, 'allow', '-1', '::/0', undefined, egress)] : []),
+    aclEntry(32767, 'deny', '-1', '0.0.0.0/0', undefined, egress),
+    ...(ipv6 ? [aclEntry(32768, 'deny', '-1', '::/0', undefined, egress)] : []),
+  ];
+  return [...both(false), ...both(true)];
+}
+
+export function networkAcl(spec: { id?: string; vpcId?: string; isDefault?: boolean; subnets?: string[]; entries: NetworkAclEntry[] }): NetworkAcl {
+  const id = spec.id ?? nextId('acl');
+  return {
+    NetworkAclId: id,
+    VpcId: spec.vpcId ?? 'vpc-1',
+    OwnerId: ACCOUNT,
+    IsDefault: spec.isDefault ?? false,
+    Associations: (spec.subnets ?? []).map((SubnetId, i) => ({ NetworkAclAssociationId: `aclassoc-${i}`, NetworkAclId: id, SubnetId })),
+    Entries: spec.entries,
+  };
+}
+
+export function flowLog(spec: { resourceId: string; status?: string; deliverStatus?: string; id?: string }): FlowLog {
+  return {
+    FlowLogId: spec.id ?? nextId('fl'),
+    ResourceId: spec.resourceId,
+    FlowLogStatus: spec.status ?? 'ACTIVE',
+    DeliverLogsStatus: spec.deliverStatus ?? 'SUCCESS',
+    TrafficType: 'ALL',
+  };
+}
+
+export function prefixList(spec: { id: string; name?: string; owner?: string }): ManagedPrefixList {
+  return { PrefixListId: spec.id, PrefixListName: spec.name ?? spec.id, OwnerId: spec.owner ?? ACCOUNT, AddressFamily: 'IPv4' };
+}
+
+/** A stale-group record as DescribeStaleSecurityGroups returns it, for references to `staleGroupId`. */
+export function staleGroup(spec: { groupId: string; vpcId?: string; permissions: IpPermission[] }): StaleSecurityGroup {
+  return {
+    GroupId: spec.groupId,
+    VpcId: spec.vpcId ?? 'vpc-1',
+    StaleIpPermissions: spec.permissions.map((p) => ({
+      IpProtocol: p.IpProtocol,
+      FromPort: p.FromPort,
+      ToPort: p.ToPort,
+      UserIdGroupPairs: p.UserIdGroupPairs,
+    })),
+    StaleIpPermissionsEgress: [],
+  };
+}
+
+/**
+ * DescribeSecurityGroupRules for these groups: one rule per (permission × source), ids
+ * sgr-<group id suffix>-<n>, as AWS would list them.
+ */
+export function rulesOf(...groups: SecurityGroup[]): SecurityGroupRule[] {
+  const out: SecurityGroupRule[] = [];
+  for (const g of groups) {
+    let n = 0;
+    for (const [perms, egress] of [
+      [g.IpPermissions ?? [], false],
+      [g.IpPermissionsEgress ?? [], true],
+    ] as const) {
+      for (const p of perms) {
+        const base = {
+          GroupId: g.GroupId,
+          GroupOwnerId: ACCOUNT,
+          IsEgress: egress,
+          IpProtocol: p.IpProtocol,
+          FromPort: p.FromPort ?? -1,
+          ToPort: p.ToPort ?? -1,
+        };
+        const id = () => `sgr-${(g.GroupId ?? '').replace('sg-', '')}${(n++).toString(16)}`;
+        for (const r of p.IpRanges ?? []) out.push({ ...base, SecurityGroupRuleId: id(), CidrIpv4: r.CidrIp, Description: r.Description });
+        for (const r of p.Ipv6Ranges ?? []) out.push({ ...base, SecurityGroupRuleId: id(), CidrIpv6: r.CidrIpv6, Description: r.Description });
+        for (const r of p.PrefixListIds ?? []) out.push({ ...base, SecurityGroupRuleId: id(), PrefixListId: r.PrefixListId, Description: r.Description });
+        for (const r of p.UserIdGroupPairs ?? []) {
+          out.push({ ...base, SecurityGroupRuleId: id(), ReferencedGroupInfo: { GroupId: r.GroupId, UserId: r.UserId }, Description: r.Description });
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /** What one account × region holds; a kind left undefined was not collected (offline: absent). */
 export interface ScopeSpec {
   groups?: SecurityGroup[];
   interfaces?: NetworkInterface[];
   instances?: Reservation[];
+  vpcs?: Vpc[];
+  subnets?: Subnet[];
+  networkAcls?: NetworkAcl[];
+  flowLogs?: FlowLog[];
+  securityGroupRules?: SecurityGroupRule[];
+  prefixLists?: ManagedPrefixList[];
+  /** Entries by prefix-list id (GetManagedPrefixListEntries). */
+  prefixListEntries?: Record<string, string[]>;
+  staleSecurityGroups?: StaleSecurityGroup[];
   region?: string;
   account?: string;
   /** Kinds whose collection failed, with the error code. */
@@ -146,6 +292,18 @@ export function rawScope(spec: ScopeSpec): RawScope {
   put('securityGroups', spec.groups ?? []);
   put('networkInterfaces', spec.interfaces);
   put('instances', spec.instances);
+  put('vpcs', spec.vpcs);
+  put('subnets', spec.subnets);
+  put('networkAcls', spec.networkAcls);
+  put('flowLogs', spec.flowLogs);
+  put('securityGroupRules', spec.securityGroupRules);
+  put('prefixLists', spec.prefixLists);
+  put(
+    'prefixListEntries',
+    spec.prefixListEntries &&
+      Object.entries(spec.prefixListEntries).map(([PrefixListId, cidrs]) => ({ PrefixListId, Entries: cidrs.map((Cidr) => ({ Cidr })) })),
+  );
+  put('staleSecurityGroups', spec.staleSecurityGroups);
   for (const [kind, code] of Object.entries(spec.failed ?? {}) as [DataKind, string][]) {
     kinds[kind] = { status: 'error', error: { code, message: `${code} (test)`, operation: `Describe ${kind}` } };
   }
