@@ -1,0 +1,110 @@
+// The bundled example account against its own specification, examples/demo-account/EXPECTED.md:
+// every finding it lists (rule × resource, parsed from its tables), the totals by rule and by
+// severity, the variant with all-traffic-open-to-internet disabled, and the near misses.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { RULES } from '../../rules/index.js';
+import { loadInputs } from '../../src/collect/files.js';
+import { evaluate, type Finding } from '../../src/engine/evaluate.js';
+import { selectRules } from '../../src/engine/select.js';
+import { normalize } from '../../src/model/normalize.js';
+import { REPO_ROOT } from '../helpers/cli.js';
+
+const DEMO = join(REPO_ROOT, 'examples', 'demo-account');
+
+async function audit(skip: string[] = []): Promise<readonly Finding[]> {
+  const model = normalize(await loadInputs([DEMO]));
+  const evaluation = evaluate(model, selectRules(RULES, { only: [], skip }));
+  assert.deepEqual(evaluation.errors, [], 'the demo account audits without errors');
+  assert.deepEqual(evaluation.skipped, [], 'the demo account has every data kind');
+  return evaluation.findings;
+}
+
+/** `### \`rule-id\` (…)` sections of EXPECTED.md and the resource ids of their table rows. */
+function expectedFromSpec(): Map<string, string[]> {
+  const text = readFileSync(join(DEMO, 'EXPECTED.md'), 'utf8');
+  const body = text.slice(text.indexOf('## Expected findings'), text.indexOf('## With `all-traffic-open-to-internet` disabled'));
+  const expected = new Map<string, string[]>();
+  let rule: string | undefined;
+  for (const line of body.split('\n')) {
+    const heading = /^### `([a-z0-9-]+)`/.exec(line);
+    if (heading) {
+      rule = heading[1] as string;
+      expected.set(rule, []);
+      continue;
+    }
+    if (!rule || !line.startsWith('| ') || line.startsWith('| region') || line.startsWith('| ---')) continue;
+    const id = /\b((?:sg|acl|vpc)-[0-9a-f]{8,17})\b/.exec(line)?.[1];
+    if (id) expected.get(rule)?.push(id);
+  }
+  return expected;
+}
+
+const countBy = <T>(items: readonly T[], key: (t: T) => string) =>
+  items.reduce<Record<string, number>>((acc, item) => ((acc[key(item)] = (acc[key(item)] ?? 0) + 1), acc), {});
+
+test('every finding EXPECTED.md lists, and no other', async () => {
+  const findings = await audit();
+  const expected = expectedFromSpec();
+  assert.equal(expected.size, 18, 'EXPECTED.md has a section for each of RULES.md\'s 18 rules');
+  const actual = new Map<string, string[]>();
+  for (const f of findings) actual.set(f.ruleId, [...(actual.get(f.ruleId) ?? []), f.resource.id]);
+  for (const [rule, ids] of expected) {
+    assert.deepEqual([...(actual.get(rule) ?? [])].sort(), [...ids].sort(), `findings of ${rule}`);
+  }
+  const unexpected = [...actual.keys()].filter((rule) => !expected.has(rule));
+  assert.deepEqual(unexpected, [], 'no finding from a rule EXPECTED.md does not list');
+});
+
+test('73 findings: critical 3, high 15, medium 21, low 17, info 17', async () => {
+  const findings = await audit();
+  assert.equal(findings.length, 73);
+  assert.deepEqual(countBy(findings, (f) => f.severity), { critical: 3, high: 15, medium: 21, low: 17, info: 17 });
+});
+
+test('with all-traffic-open-to-internet disabled the three all-traffic groups reappear in 15 port-rule rows (85)', async () => {
+  const findings = await audit(['all-traffic-open-to-internet']);
+  assert.equal(findings.length, 85);
+  const allTrafficGroups = ['sg-0d1b778f9bc71bc27', 'sg-05d300b10aac662d8', 'sg-08fab2d67b6ddbc4e'];
+  const rows = findings.filter((f) => allTrafficGroups.includes(f.resource.id) && f.ruleId !== 'rule-missing-description' && f.ruleId !== 'unrestricted-egress');
+  assert.deepEqual(countBy(rows, (f) => f.ruleId), {
+    'ssh-open-to-internet': 3,
+    'rdp-open-to-internet': 3,
+    'high-risk-port-open-to-internet': 3,
+    'unauthorized-port-open-to-internet': 3,
+    'too-many-open-ports': 3,
+  });
+});
+
+test('near misses are not reported', async () => {
+  const findings = await audit();
+  const on = (id: string) => findings.filter((f) => f.resource.id === id).map((f) => f.ruleId).sort();
+  // Bastion: SSH only from a /32 and an office prefix list.
+  assert.deepEqual(on('sg-0c2359b147c75fde3'), ['unrestricted-egress']);
+  // GRE, ESP and ICMP from the internet open no TCP/UDP port; attached only via a secondary ENI.
+  assert.deepEqual(on('sg-0424a41292d6682e5'), ['unrestricted-egress']);
+  // Exactly 10 ports from a private range is not "more than 10".
+  assert.ok(!on('sg-09a41b9931f73383b').includes('too-many-open-ports'));
+  // tcp 23-79 just misses 22.
+  assert.ok(!on('sg-0473e7348360d4169').includes('ssh-open-to-internet'));
+  // Denies 90-97 precede the allow-all: admin ports closed. Return-traffic-only ACL: closed.
+  assert.deepEqual(on('acl-0e09e0c0f085a3a76'), []);
+  assert.deepEqual(on('acl-0f03856fe6df51ba1'), []);
+  // A reference with UserId across an active peering is not stale.
+  assert.ok(!on('sg-0548e43a5cda328d9').includes('stale-sg-reference'));
+  // 443 through a prefix list holding 0.0.0.0/0 is authorized; only 5601 is reported.
+  assert.deepEqual(on('sg-0c8446313647e61f7'), ['high-risk-port-open-to-internet', 'unrestricted-egress']);
+});
+
+test('findings carry exact revoke commands from the saved security group rules', async () => {
+  const findings = await audit();
+  const jump = findings.find((f) => f.ruleId === 'ssh-open-to-internet' && f.resource.id === 'sg-08ad65f096b745a69');
+  assert.match(
+    jump?.remediationCommand ?? '',
+    /^aws ec2 revoke-security-group-ingress --region us-east-1 --group-id sg-08ad65f096b745a69 --security-group-rule-ids sgr-[0-9a-f]+ sgr-[0-9a-f]+$/,
+  );
+  const kibana = findings.find((f) => f.ruleId === 'high-risk-port-open-to-internet' && f.resource.id === 'sg-0c8446313647e61f7');
+  assert.match(kibana?.message ?? '', /tcp 5601 Kibana\/OpenSearch Dashboards via tcp 5601 from pl-0ff2c61dbb8582550 \(acme-kibana-viewers\)/);
+});
