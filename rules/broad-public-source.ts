@@ -14,7 +14,13 @@ function peersOf(ingress: readonly Permission[], perm: Permission): Permission[]
       const range = portsFor(other, perm.protocol);
       return range !== undefined && perm.ports !== undefined && coversRange(range, perm.ports);
     }
-    return other.protocol === perm.protocol;
+    if (other.protocol !== perm.protocol) return false;
+    // ICMP: the other permission must allow this type and code too (-1 is every one).
+    if (perm.icmp && other.icmp) {
+      const covers = (outer: number, inner: number) => outer === -1 || outer === inner;
+      return covers(other.icmp.type, perm.icmp.type) && covers(other.icmp.code, perm.icmp.code);
+    }
+    return true;
   });
 }
 

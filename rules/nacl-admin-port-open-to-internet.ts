@@ -1,4 +1,4 @@
-import { coversPublicSpace, type AddressInterval, type Family } from '../src/model/net.js';
+import { coversPublicSpace, intervalsTouchPublicSpace, type AddressInterval, type Family } from '../src/model/net.js';
 import type { NaclEntry, NetworkAcl } from '../src/model/types.js';
 import { defineRule } from '../src/rules-kit/define-rule.js';
 import { PORT_LIST_SCHEMA } from '../src/rules-kit/port-exposure.js';
@@ -46,7 +46,8 @@ export function admissionFromInternet(acl: NetworkAcl, protocol: Protocol, port:
     if (decided.length === 0) continue;
     if (entry.action === 'allow') {
       allowed.push(...decided);
-      deciding.push(entry.ruleNumber);
+      // Only entries that let some of the internet in explain the finding (not "50 allow 10.0.0.0/8").
+      if (intervalsTouchPublicSpace(family, decided)) deciding.push(entry.ruleNumber);
     }
     undecided = minus(undecided, entry.cidr);
     if (undecided.length === 0) break;

@@ -12,8 +12,8 @@ export default defineRule({
     description:
       'Flags a group whose ingress opens TCP or UDP port 3389 (option `ports`) to all public IPv4 or all ' +
       'public IPv6 space: through tcp/udp ranges covering the port or protocol `all` ("-1"), from ' +
-      '0.0.0.0/0, ::/0 or CIDRs whose union holds the whole public space. RDP uses UDP 3389 too, so both ' +
-      'are checked, each its own finding. ICMP, other protocol numbers, private ranges and group ' +
+      '0.0.0.0/0, ::/0 or CIDRs (and resolved prefix lists) whose union holds the whole public space. RDP uses UDP 3389 too, so both ' +
+      'are checked; one finding per group lists every open one. ICMP, other protocol numbers, private ranges and group ' +
       'references do not count. Permissions already reported by all-traffic-open-to-internet are not ' +
       'reported again.',
     rationale:

@@ -1,4 +1,25 @@
+import type { Permission } from '../src/model/types.js';
 import { defineRule } from '../src/rules-kit/define-rule.js';
+
+const FAMILY_TEXT = { ipv4: 'IPv4', ipv6: 'IPv6' } as const;
+
+/**
+ * Rules as the quota counts them: per address family, one per source. A group reference counts
+ * for both families; a prefix list for its entries' family (both while its entries are unknown).
+ */
+function countRules(perms: readonly Permission[]): { ipv4: number; ipv6: number } {
+  const count = { ipv4: 0, ipv6: 0 };
+  for (const { source } of perms) {
+    if (source.kind === 'cidr') count[source.cidr.family]++;
+    else if (source.kind === 'prefix-list' && source.entries && source.entries.length > 0) {
+      for (const family of new Set(source.entries.map((c) => c.family))) count[family]++;
+    } else {
+      count.ipv4++;
+      count.ipv6++;
+    }
+  }
+  return count;
+}
 
 export default defineRule({
   meta: {
@@ -8,10 +29,11 @@ export default defineRule({
     scope: 'security-group',
     requires: ['securityGroups'],
     description:
-      'Counts a group\'s inbound and outbound rules the way AWS does — one rule per source (IPv4 CIDR, IPv6 ' +
-      'CIDR, prefix list or group reference) of each permission entry — and flags a direction with more than ' +
-      '`maxRules` (default 50; the default quota is 60 per direction). A referenced prefix list counts as one ' +
-      'rule here, although AWS charges its maximum size against the quota.',
+      'Counts a group\'s rules the way the quota does — one per source of each permission entry, separately ' +
+      'for inbound and outbound and for IPv4 and IPv6 (a group reference counts for both families, a prefix ' +
+      'list for the family of its entries) — and flags any count above `maxRules` (default 50; the default ' +
+      'quota is 60). A referenced prefix list counts as one rule here, although AWS charges its maximum ' +
+      'size against the quota.',
     rationale:
       'Near the quota, the next urgent change fails; and a list of dozens of rules is one nobody reviews. ' +
       'Long lists of single addresses belong in a managed prefix list.',
@@ -32,18 +54,22 @@ export default defineRule({
       defaults: { maxRules: 50 },
     },
     messages: {
-      tooMany: '{inbound} inbound and {outbound} outbound rules; more than {max} in one direction',
+      tooMany: '{counts} rules, more than {max} (the quota counts each direction and address family)',
     },
   },
   check(group, { options, report }) {
-    const inbound = group.ingress.length;
-    const outbound = group.egress.length;
-    if (inbound <= options.maxRules && outbound <= options.maxRules) return;
+    const counts = { inbound: countRules(group.ingress), outbound: countRules(group.egress) };
+    const over = (['inbound', 'outbound'] as const).flatMap((direction) =>
+      (['ipv4', 'ipv6'] as const)
+        .filter((family) => counts[direction][family] > options.maxRules)
+        .map((family) => `${counts[direction][family]} ${direction} ${FAMILY_TEXT[family]}`),
+    );
+    if (over.length === 0) return;
     report({
       messageId: 'tooMany',
       key: 'too-many-rules',
-      data: { inbound, outbound, max: options.maxRules },
-      evidence: { inbound, outbound, maxRules: options.maxRules },
+      data: { counts: over.join(', '), max: options.maxRules },
+      evidence: { inbound: counts.inbound, outbound: counts.outbound, maxRules: options.maxRules },
     });
   },
 });

@@ -85,7 +85,8 @@ export default defineRule({
     const spans: PortSpan[] = [];
     const permissions = new Set<Permission>();
     for (const protocol of ['tcp', 'udp'] as const) {
-      for (const segment of openPortSegments(ingress, protocol)) {
+      // Elementary segments, so only the permissions that open an unauthorized port are blamed (and revoked).
+      for (const segment of openPortSegments(ingress, protocol, false)) {
         const left = subtractPortRanges([segment.ports], rangesOf(allowed, protocol));
         if (left.length === 0) continue;
         for (const range of left) spans.push({ protocol, ...range });

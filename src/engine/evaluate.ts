@@ -124,7 +124,8 @@ type AnyResource = ScopeResources[RuleScope];
 function resourcesByScope(model: AuditModel): Record<RuleScope, Map<string, AnyResource[]>> {
   const index = (list: readonly AnyResource[]) => {
     const map = new Map<string, AnyResource[]>();
-    for (const item of list) pushTo(map, scopeKey(item.ref.accountId, item.ref.region), item);
+    // By the scope that collected it: a shared VPC or its ACLs belong to another account but are audited here.
+    for (const item of list) pushTo(map, item.scope, item);
     return map;
   };
   return { 'security-group': index(model.groups), 'network-acl': index(model.networkAcls), vpc: index(model.vpcs) };

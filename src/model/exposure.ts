@@ -54,14 +54,20 @@ export interface FamilyExposure {
   readonly permissions: readonly Permission[];
 }
 
-/** For each family in which the union of these permissions' sources holds all public space, those permissions. */
+const coversFamily = (perms: readonly Permission[], family: Family) =>
+  coversPublicSpace(family, perms.flatMap((p) => sourceCidrs(p).filter((c) => c.family === family)));
+
+/**
+ * For each family in which the union of these permissions' sources holds all public space, the
+ * permissions that make it so: a minimal cover, widest first. A narrower public source beside
+ * them (tcp 22 from the office /32 next to tcp 22 from 0.0.0.0/0) is not blamed, nor revoked.
+ */
 export function internetExposure(perms: readonly Permission[]): FamilyExposure[] {
   const out: FamilyExposure[] = [];
   for (const family of FAMILIES) {
     const contributing = perms.filter((p) => sourceCidrs(p).some((c) => c.family === family && touchesPublicSpace(c)));
-    if (contributing.length === 0) continue;
-    const cidrs = contributing.flatMap((p) => sourceCidrs(p).filter((c) => c.family === family));
-    if (coversPublicSpace(family, cidrs)) out.push({ family, permissions: contributing });
+    if (contributing.length === 0 || !coversFamily(contributing, family)) continue;
+    out.push({ family, permissions: minimalCover(contributing, family, (subset) => coversFamily(subset, family)) });
   }
   return out;
 }
@@ -86,9 +92,10 @@ export interface OpenSegment {
 /**
  * Every TCP (or UDP) port range open to the internet through these permissions, as maximal
  * segments with the families and permissions that open them. Adjacent segments opened in the
- * same families are joined.
+ * same families are joined, unless `join` is false: then every segment is elementary (each of its
+ * permissions opens all of it), for rules that must blame exactly the permissions of some ports.
  */
-export function openPortSegments(perms: readonly Permission[], protocol: PortProtocol): OpenSegment[] {
+export function openPortSegments(perms: readonly Permission[], protocol: PortProtocol, join = true): OpenSegment[] {
   const candidates = publicFacing(perms)
     .map((perm) => ({ perm, range: portsFor(perm, protocol) }))
     .filter((c): c is { perm: Permission; range: PortRange } => c.range !== undefined);
@@ -100,7 +107,7 @@ export function openPortSegments(perms: readonly Permission[], protocol: PortPro
     const families = exposure.map((e) => e.family);
     const permissions = [...new Set(exposure.flatMap((e) => e.permissions))];
     const last = segments[segments.length - 1];
-    if (last && last.ports.to + 1 === ports.from && sameFamilies(last.families, families)) {
+    if (join && last && last.ports.to + 1 === ports.from && sameFamilies(last.families, families)) {
       segments[segments.length - 1] = {
         protocol,
         ports: { from: last.ports.from, to: ports.to },
@@ -203,7 +210,7 @@ export function permissionEvidence(perm: Permission): PermissionEvidence {
   };
 }
 
-/** "tcp 22 from 0.0.0.0/0" */
+/** "tcp 22 from 0.0.0.0/0" (ingress), "all traffic to ::/0" (egress: the source field is the destination) */
 export function permissionText(perm: Permission): string {
   // A numbered protocol (GRE, ESP) has no ports to show.
   const what =
@@ -212,7 +219,7 @@ export function permissionText(perm: Permission): string {
       : typeof perm.protocol === 'number'
         ? protocolLabel(perm.protocol)
         : `${protocolLabel(perm.protocol)} ${matchLabel(perm)}`;
-  return `${what} from ${sourceLabel(perm.source)}`;
+  return `${what} ${perm.direction === 'egress' ? 'to' : 'from'} ${sourceLabel(perm.source)}`;
 }
 
 export interface AllTrafficExposure {

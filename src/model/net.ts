@@ -146,6 +146,11 @@ export function isInternalOnly(cidr: Cidr): boolean {
   return !touchesPublicSpace(cidr);
 }
 
+/** Does any of these intervals (of one family) include a public address? */
+export function intervalsTouchPublicSpace(family: Family, intervals: readonly AddressInterval[]): boolean {
+  return intervals.some((i) => overlapsAny(i, PUBLIC_SPACE[family]));
+}
+
 /** Does the union of these CIDRs (of one family) hold all public address space of that family? */
 export function coversPublicSpace(family: Family, cidrs: readonly AddressInterval[]): boolean {
   return coversAll(cidrs, PUBLIC_SPACE[family]);

@@ -26,6 +26,7 @@ import type {
   Vpc,
 } from './types.js';
 import { pushTo } from './multimap.js';
+import { scopeKey } from './types.js';
 
 type Json = Readonly<Record<string, unknown>>;
 
@@ -262,6 +263,8 @@ function readPermissions(r: Reader, raw: readonly unknown[], path: string, ctx: 
 interface ScopeInput {
   readonly accountId: string;
   readonly region: string;
+  /** scopeKey(accountId, region) */
+  readonly key: string;
 }
 
 interface ScopeResolvers {
@@ -304,6 +307,7 @@ function readGroup(r: Reader, item: unknown, path: string, scope: ScopeInput, wa
   };
   return {
     id,
+    scope: scope.key,
     name,
     description: r.str(g, 'Description', path) ?? '',
     ...(vpcId !== undefined ? { vpcId } : {}),
@@ -401,6 +405,7 @@ function readVpc(r: Reader, item: unknown, path: string, scope: ScopeInput): Vpc
   const isDefault = r.bool(v, 'IsDefault', path);
   return {
     id,
+    scope: scope.key,
     accountId,
     region: scope.region,
     isDefault,
@@ -463,10 +468,11 @@ function readNaclEntry(r: Reader, item: unknown, path: string): NaclEntry {
   if (protocol === undefined) r.fail(`${path}.Protocol`, `"${rawProtocol}" is not a protocol`);
   const action = r.requiredStr(e, 'RuleAction', path);
   if (action !== 'allow' && action !== 'deny') r.fail(`${path}.RuleAction`, `"${action}" is not allow or deny`);
-  const cidrText = r.str(e, 'CidrBlock', path) ?? r.str(e, 'Ipv6CidrBlock', path);
+  const field = r.str(e, 'CidrBlock', path) !== undefined ? 'CidrBlock' : 'Ipv6CidrBlock';
+  const cidrText = r.str(e, field, path);
   if (cidrText === undefined) r.fail(path, 'has neither CidrBlock nor Ipv6CidrBlock');
   const cidr = parseCidr(cidrText);
-  if (!cidr) r.fail(`${path}.CidrBlock`, `"${cidrText}" is not a CIDR`);
+  if (!cidr) r.fail(`${path}.${field}`, `"${cidrText}" is not a CIDR`);
   let ports: PortRange | undefined;
   if (protocol === 'tcp' || protocol === 'udp') {
     const range = e['PortRange'] === undefined ? undefined : r.object(e['PortRange'], `${path}.PortRange`);
@@ -496,6 +502,7 @@ function readNetworkAcl(r: Reader, item: unknown, path: string, scope: ScopeInpu
     .sort();
   return {
     id,
+    scope: scope.key,
     accountId,
     region: scope.region,
     ...(vpcId !== undefined ? { vpcId } : {}),
@@ -663,7 +670,8 @@ export function normalize(snapshot: RawSnapshot): AuditModel {
   };
 
   for (const raw of snapshot.scopes) {
-    const scope: ScopeInput = { accountId: inferAccount(raw), region: raw.region };
+    const accountId = inferAccount(raw);
+    const scope: ScopeInput = { accountId, region: raw.region, key: scopeKey(accountId, raw.region) };
     const scopeLists = readPrefixLists(raw, scope);
     for (const list of scopeLists.values()) once(prefixLists, list, `pl/${scope.accountId}/${scope.region}`);
     const resolvers: ScopeResolvers = { prefixLists: scopeLists, ruleIds: readRuleIds(raw, scope) };

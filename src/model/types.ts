@@ -73,6 +73,8 @@ export interface ResourceRef {
 }
 
 export interface SecurityGroup {
+  /** scopeKey of the account × region it was collected in (a shared VPC's owner differs from it). */
+  readonly scope: string;
   readonly id: string;
   readonly name: string;
   readonly description: string;
@@ -119,6 +121,8 @@ export interface Instance {
 }
 
 export interface Vpc {
+  /** scopeKey of the account × region it was collected in (a shared VPC's owner differs from it). */
+  readonly scope: string;
   readonly id: string;
   readonly accountId: string;
   readonly region: string;
@@ -150,6 +154,8 @@ export interface NaclEntry {
 }
 
 export interface NetworkAcl {
+  /** scopeKey of the account × region it was collected in (a shared VPC's owner differs from it). */
+  readonly scope: string;
   readonly id: string;
   readonly accountId: string;
   readonly region: string;

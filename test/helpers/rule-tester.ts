@@ -66,10 +66,13 @@ function resolve(rule: AnyRule, options: Record<string, unknown> | undefined): R
   return { rule, severity: rule.meta.severity, options: mergeOptions(defaults, options ?? {}) };
 }
 
+/** Every catalog rule at its defaults, for rules that read another's options (as the CLI passes them). */
+const CATALOG: readonly ResolvedRule[] = RULES.map((r) => ({ rule: r, severity: r.meta.severity, options: r.meta.options?.defaults ?? {} }));
+
 export function runCase(rule: AnyRule, c: RuleCase): { evaluation: Evaluation; findings: Finding[] } {
   const scopes = Array.isArray(c.data) ? (c.data as ScopeSpec[]) : [c.data as ScopeSpec];
   const others = (c.alsoEnabled ?? []).map((id) => resolve(ruleById(id), undefined));
-  const evaluation = evaluate(model(...scopes), [resolve(rule, c.options), ...others]);
+  const evaluation = evaluate(model(...scopes), [resolve(rule, c.options), ...others], CATALOG);
   const ruleErrors = evaluation.errors.filter((e) => e.kind === 'rule' && e.code === 'RuleError' && e.ruleId === rule.meta.id);
   assert.deepEqual(ruleErrors, [], `the rule threw: ${ruleErrors.map((e) => e.message).join('; ')}`);
   return { evaluation, findings: evaluation.findings.filter((f) => f.ruleId === rule.meta.id) };
@@ -138,7 +141,7 @@ export function ruleTester(rule: AnyRule, tests: RuleTests): void {
     for (const c of tests.errors ?? []) {
       test(`error: ${c.name}`, () => {
         const scopes = Array.isArray(c.data) ? (c.data as ScopeSpec[]) : [c.data as ScopeSpec];
-        const evaluation = evaluate(model(...scopes), [resolve(rule, c.options)]);
+        const evaluation = evaluate(model(...scopes), [resolve(rule, c.options)], CATALOG);
         const mine = evaluation.errors.filter((e) => e.kind === 'rule' && e.ruleId === rule.meta.id);
         assert.ok(mine.length > 0, 'expected an error outcome for the rule (fail closed)');
         assert.match(mine.map((e) => e.message).join('\n'), c.error);

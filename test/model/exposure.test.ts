@@ -14,13 +14,16 @@ import {
   permissionText,
   portsFor,
   protocolLabel,
+  sourceCidrs,
+  sourceId,
+  sourceIsInternalOnly,
   sourceLabel,
   type PortProtocol,
 } from '../../src/model/exposure.js';
 import type { Family } from '../../src/model/net.js';
 import { ALL_PORTS, type PortRange } from '../../src/model/ports.js';
 import type { Permission, Protocol } from '../../src/model/types.js';
-import { all, group, icmp, model, proto, tcp, udp } from '../helpers/builders.js';
+import { all, group, icmp, model, proto, tcp, udp, type ScopeSpec } from '../helpers/builders.js';
 
 /** The ingress permissions of one group built from raw IpPermissions, in order. */
 function ingress(...perms: IpPermission[]): readonly Permission[] {
@@ -336,7 +339,7 @@ describe('labels', () => {
     { name: 'all → all traffic', input: all('0.0.0.0/0'), expected: 'all traffic from 0.0.0.0/0' },
     { name: 'tcp 22', input: tcp(22, '0.0.0.0/0'), expected: 'tcp 22 from 0.0.0.0/0' },
     { name: 'udp range from IPv6', input: udp([1000, 2000], '2600::/16'), expected: 'udp 1000-2000 from 2600::/16' },
-    { name: 'icmp from a prefix list', input: icmp(8, 0, 'pl-0123456789abcdef0'), expected: 'icmp type 8 code 0 from pl-0123456789abcdef0' },
+    { name: 'icmp from an unresolved prefix list', input: icmp(8, 0, 'pl-0123456789abcdef0'), expected: 'icmp type 8 code 0 from pl-0123456789abcdef0, entries unknown' },
     { name: 'GRE', input: proto('47', undefined, '0.0.0.0/0'), expected: 'proto 47 (GRE) from 0.0.0.0/0' },
     { name: 'self reference', input: all('sg-x'), expected: 'all traffic from sg-x (self)' },
     { name: 'other group with its account', input: tcp(5432, 'sg-y'), expected: 'tcp 5432 from sg-y (account 111122223333)' },
@@ -368,4 +371,143 @@ describe('labels', () => {
   for (const { name, input, expected } of familyCases) {
     test(`familiesText: ${name}`, () => assert.equal(familiesText(input), expected));
   }
+});
+
+// Prefix lists are resolved by normalize from GetManagedPrefixListEntries: a `pl-` source carries
+// its entries when they were collected, and none (unresolved) otherwise.
+const PL = 'pl-0123456789abcdef0';
+
+/** The ingress of one group, with `entries` as PL's collected entries (undefined: not collected). */
+function ingressWithList(entries: string[] | undefined, ...perms: IpPermission[]): readonly Permission[] {
+  const spec: ScopeSpec = { groups: [group({ id: 'sg-x', ingress: perms })], ...(entries ? { prefixListEntries: { [PL]: entries } } : {}) };
+  const g = model(spec).groups[0];
+  assert.ok(g);
+  return g.ingress;
+}
+
+describe('sourceCidrs', () => {
+  const cases: { name: string; input: { perm: IpPermission; entries?: string[] }; expected: string[] }[] = [
+    { name: 'an IPv4 CIDR', input: { perm: tcp(22, '0.0.0.0/0') }, expected: ['0.0.0.0/0'] },
+    { name: 'an IPv6 CIDR', input: { perm: tcp(22, '::/0') }, expected: ['::/0'] },
+    { name: 'host bits are masked', input: { perm: tcp(22, '10.1.2.3/8') }, expected: ['10.0.0.0/8'] },
+    { name: 'IPv6 written long-hand', input: { perm: tcp(22, '2600:1f00:0:0:0:0:0:0/24') }, expected: ['2600:1f00::/24'] },
+    { name: 'a resolved prefix list: its entries, in order', input: { perm: tcp(22, PL), entries: ['52.94.76.10/32', '10.0.0.0/8', '::/0'] }, expected: ['52.94.76.10/32', '10.0.0.0/8', '::/0'] },
+    { name: 'a resolved prefix list with host bits in an entry', input: { perm: tcp(22, PL), entries: ['52.94.76.10/24'] }, expected: ['52.94.76.0/24'] },
+    { name: 'a resolved, empty prefix list', input: { perm: tcp(22, PL), entries: [] }, expected: [] },
+    { name: 'an unresolved prefix list', input: { perm: tcp(22, PL) }, expected: [] },
+    { name: 'entries of another list do not resolve this one', input: { perm: tcp(22, 'pl-0ffffffffffffffff'), entries: ['0.0.0.0/0'] }, expected: [] },
+    { name: 'a group reference', input: { perm: all('sg-0123456789abcdef0') }, expected: [] },
+    { name: 'a self reference', input: { perm: all('sg-x') }, expected: [] },
+  ];
+  for (const { name, input, expected } of cases) {
+    test(name, () => {
+      const [perm] = ingressWithList(input.entries, input.perm);
+      assert.ok(perm);
+      assert.deepEqual(sourceCidrs(perm).map((c) => c.text), expected);
+    });
+  }
+
+  test('a resolved prefix list keeps the family and prefix of each entry', () => {
+    const [perm] = ingressWithList(['52.0.0.0/8', '2600:1f00::/24'], tcp(22, PL));
+    assert.ok(perm);
+    assert.deepEqual(sourceCidrs(perm).map((c) => [c.family, c.prefix]), [
+      ['ipv4', 8],
+      ['ipv6', 24],
+    ]);
+  });
+});
+
+describe('sourceIsInternalOnly', () => {
+  const cases: { name: string; input: { perm: IpPermission; entries?: string[] }; expected: boolean }[] = [
+    { name: '10.0.0.0/8', input: { perm: tcp(22, '10.0.0.0/8') }, expected: true },
+    { name: '172.16.0.0/12', input: { perm: tcp(22, '172.16.0.0/12') }, expected: true },
+    { name: '192.168.0.0/16', input: { perm: tcp(22, '192.168.0.0/16') }, expected: true },
+    { name: 'carrier-grade NAT 100.64.0.0/10', input: { perm: tcp(22, '100.64.0.0/10') }, expected: true },
+    { name: 'IPv6 ULA fc00::/7', input: { perm: tcp(22, 'fc00::/7') }, expected: true },
+    { name: 'documentation 203.0.113.10/32 (special-purpose, not public)', input: { perm: tcp(22, '203.0.113.10/32') }, expected: true },
+    { name: '172.15.255.255/32, just below 172.16/12, is public', input: { perm: tcp(22, '172.15.255.255/32') }, expected: false },
+    { name: '172.16.0.0/11 reaches past 172.16/12 into public space', input: { perm: tcp(22, '172.16.0.0/11') }, expected: false },
+    { name: '0.0.0.0/0', input: { perm: tcp(22, '0.0.0.0/0') }, expected: false },
+    { name: '::/0', input: { perm: tcp(22, '::/0') }, expected: false },
+    { name: 'a public /32', input: { perm: tcp(22, '52.94.76.10/32') }, expected: false },
+    { name: 'a resolved prefix list of private ranges', input: { perm: tcp(22, PL), entries: ['10.0.0.0/8', '192.168.0.0/16', 'fc00::/7'] }, expected: true },
+    { name: 'a resolved prefix list with one public entry', input: { perm: tcp(22, PL), entries: ['10.0.0.0/8', '52.94.76.10/32'] }, expected: false },
+    { name: 'a resolved, empty prefix list is not known to be private', input: { perm: tcp(22, PL), entries: [] }, expected: false },
+    { name: 'an unresolved prefix list is not known to be private', input: { perm: tcp(22, PL) }, expected: false },
+    { name: 'a group reference', input: { perm: tcp(22, 'sg-0123456789abcdef0') }, expected: false },
+    { name: 'a self reference', input: { perm: all('sg-x') }, expected: false },
+  ];
+  for (const { name, input, expected } of cases) {
+    test(name, () => {
+      const [perm] = ingressWithList(input.entries, input.perm);
+      assert.ok(perm);
+      assert.equal(sourceIsInternalOnly(perm), expected);
+    });
+  }
+});
+
+describe('sourceId', () => {
+  const cases: { name: string; input: { perm: IpPermission; entries?: string[] }; expected: string }[] = [
+    { name: 'an IPv4 CIDR, canonical', input: { perm: tcp(22, '10.1.2.3/8') }, expected: '10.0.0.0/8' },
+    { name: 'an IPv6 CIDR, canonical', input: { perm: tcp(22, '0:0:0:0:0:0:0:0/0') }, expected: '::/0' },
+    { name: 'an unresolved prefix list: its id', input: { perm: tcp(22, PL) }, expected: PL },
+    { name: 'a resolved prefix list: its id, not its entries', input: { perm: tcp(22, PL), entries: ['0.0.0.0/0'] }, expected: PL },
+    { name: 'a group reference: the group id', input: { perm: tcp(22, 'sg-0123456789abcdef0') }, expected: 'sg-0123456789abcdef0' },
+    { name: 'a self reference: the group id', input: { perm: all('sg-x') }, expected: 'sg-x' },
+  ];
+  for (const { name, input, expected } of cases) {
+    test(name, () => {
+      const [perm] = ingressWithList(input.entries, input.perm);
+      assert.ok(perm);
+      assert.equal(sourceId(perm.source), expected);
+    });
+  }
+});
+
+describe('exposure through resolved prefix lists', () => {
+  const cases: { name: string; input: { perms: IpPermission[]; entries?: string[] }; expected: Family[] }[] = [
+    { name: 'a list holding 0.0.0.0/0', input: { perms: [tcp(22, PL)], entries: ['0.0.0.0/0'] }, expected: ['ipv4'] },
+    { name: 'a list holding ::/0', input: { perms: [tcp(22, PL)], entries: ['::/0'] }, expected: ['ipv6'] },
+    { name: 'a list holding both halves', input: { perms: [tcp(22, PL)], entries: ['0.0.0.0/1', '128.0.0.0/1'] }, expected: ['ipv4'] },
+    { name: 'a list holding one half, beside a CIDR for the other', input: { perms: [tcp(22, PL, '128.0.0.0/1')], entries: ['0.0.0.0/1'] }, expected: ['ipv4'] },
+    { name: 'a list holding one half only', input: { perms: [tcp(22, PL)], entries: ['0.0.0.0/1'] }, expected: [] },
+    { name: 'a list of office /32s', input: { perms: [tcp(22, PL)], entries: ['52.94.76.10/32', '52.94.76.11/32'] }, expected: [] },
+    { name: 'a list of private ranges', input: { perms: [tcp(22, PL)], entries: ['10.0.0.0/8', 'fc00::/7'] }, expected: [] },
+    { name: 'an empty list', input: { perms: [tcp(22, PL)], entries: [] }, expected: [] },
+    { name: 'an unresolved list', input: { perms: [tcp(22, PL)] }, expected: [] },
+    { name: 'an unresolved list beside 0.0.0.0/0 does not hide it', input: { perms: [tcp(22, PL, '0.0.0.0/0')] }, expected: ['ipv4'] },
+    { name: 'a list holding 0.0.0.0/0 on another port', input: { perms: [tcp(23, PL)], entries: ['0.0.0.0/0'] }, expected: [] },
+  ];
+  for (const { name, input, expected } of cases) {
+    test(`exposureAtPort tcp 22: ${name}`, () => {
+      assert.deepEqual(exposureAtPort(ingressWithList(input.entries, ...input.perms), 'tcp', 22).map((e) => e.family), expected);
+    });
+  }
+
+  test('openPortSegments: a resolved list is named by its permission', () => {
+    const segments = openPortSegments(ingressWithList(['0.0.0.0/0'], tcp([8000, 8010], PL), tcp([8005, 8020], '10.0.0.0/8')), 'tcp');
+    assert.deepEqual(
+      segments.map((s) => ({ ports: s.ports, families: [...s.families], permissions: labels(s.permissions) })),
+      [{ ports: r(8000, 8010), families: ['ipv4'], permissions: [`tcp 8000-8010 from ${PL}`] }],
+    );
+  });
+
+  test('allTrafficExposures: all traffic from a resolved 0.0.0.0/0 list', () => {
+    const actual = allTrafficExposures(ingressWithList(['0.0.0.0/0', '::/0'], all(PL))).map((e) => ({ scope: e.scope, families: [...e.families] }));
+    assert.deepEqual(actual, [{ scope: 'all', families: ['ipv4', 'ipv6'] }]);
+  });
+
+  test('permissionEvidence carries a resolved list\'s entries, and says when they are unknown', () => {
+    const [resolved] = ingressWithList(['52.94.76.10/32', '10.0.0.0/8'], tcp(22, PL));
+    const [unresolved] = ingressWithList(undefined, tcp(22, PL));
+    assert.ok(resolved && unresolved);
+    assert.deepEqual(permissionEvidence(resolved), {
+      direction: 'ingress',
+      protocol: 'tcp',
+      ports: '22',
+      source: PL,
+      prefixListEntries: ['52.94.76.10/32', '10.0.0.0/8'],
+    });
+    assert.deepEqual(permissionEvidence(unresolved), { direction: 'ingress', protocol: 'tcp', ports: '22', source: `${PL}, entries unknown` });
+  });
 });

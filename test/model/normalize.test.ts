@@ -1,12 +1,32 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { IpPermission } from '@aws-sdk/client-ec2';
+import type { IpPermission, NetworkAclEntry } from '@aws-sdk/client-ec2';
 import type { RawScope, RawSnapshot } from '../../src/collect/types.js';
 import { SgAuditError } from '../../src/errors.js';
 import { ALL_PORTS } from '../../src/model/ports.js';
 import { normalize, normalizeProtocol, partitionOf } from '../../src/model/normalize.js';
-import type { AuditModel, KindStatus, Permission, Protocol } from '../../src/model/types.js';
-import { ACCOUNT, REGION, all, eni, group, icmp, instance, model, proto, snapshot, tcp } from '../helpers/builders.js';
+import type { AuditModel, KindStatus, NaclEntry, Permission, Protocol } from '../../src/model/types.js';
+import {
+  ACCOUNT,
+  REGION,
+  aclEntry,
+  all,
+  eni,
+  flowLog,
+  group,
+  icmp,
+  instance,
+  model,
+  networkAcl,
+  prefixList,
+  proto,
+  rulesOf,
+  snapshot,
+  staleGroup,
+  subnet,
+  tcp,
+  udp,
+} from '../helpers/builders.js';
 
 const raw = (...scopes: RawScope[]): RawSnapshot => ({ source: 'file', inputs: ['test'], scopes, warnings: [] });
 
@@ -418,8 +438,58 @@ describe('network interfaces and instances', () => {
         kinds: { vpcs: { status: 'ok', parts: [{ items: [{ VpcId: 'vpc-1', IsDefault: true, CidrBlock: '172.31.0.0/16', Tags: [{ Key: 'Name', Value: 'main' }] }] }] } },
       }),
     );
-    assert.deepEqual(m.vpcs, [{ id: 'vpc-1', accountId: ACCOUNT, region: REGION, isDefault: true, cidrBlock: '172.31.0.0/16', name: 'main' }]);
+    assert.deepEqual(m.vpcs, [
+      {
+        id: 'vpc-1',
+        accountId: ACCOUNT,
+        region: REGION,
+        isDefault: true,
+        cidrBlock: '172.31.0.0/16',
+        name: 'main',
+        ref: { type: 'vpc', id: 'vpc-1', name: 'main', arn: `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/vpc-1`, accountId: ACCOUNT, region: REGION, vpcId: 'vpc-1' },
+      },
+    ]);
   });
+
+  const vpcRefCases: { name: string; input: { region: string; item: Record<string, unknown> }; expected: { name: string; arn: string; accountId: string } }[] = [
+    {
+      name: 'a default VPC without a Name tag is called "default VPC"',
+      input: { region: REGION, item: { VpcId: 'vpc-d', IsDefault: true } },
+      expected: { name: 'default VPC', arn: `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/vpc-d`, accountId: ACCOUNT },
+    },
+    {
+      name: 'a non-default VPC without a Name tag has an empty name',
+      input: { region: REGION, item: { VpcId: 'vpc-n' } },
+      expected: { name: '', arn: `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/vpc-n`, accountId: ACCOUNT },
+    },
+    {
+      name: 'the Name tag wins over "default VPC"',
+      input: { region: REGION, item: { VpcId: 'vpc-d', IsDefault: true, Tags: [{ Key: 'Name', Value: 'legacy' }] } },
+      expected: { name: 'legacy', arn: `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/vpc-d`, accountId: ACCOUNT },
+    },
+    {
+      name: 'OwnerId gives the account; the ARN is in the region\'s partition',
+      input: { region: 'cn-north-1', item: { VpcId: 'vpc-c', OwnerId: '999988887777' } },
+      expected: { name: '', arn: 'arn:aws-cn:ec2:cn-north-1:999988887777:vpc/vpc-c', accountId: '999988887777' },
+    },
+  ];
+  for (const { name, input, expected } of vpcRefCases) {
+    test(`VPC ref: ${name}`, () => {
+      const m = normalize(raw({ accountId: ACCOUNT, region: input.region, kinds: { vpcs: { status: 'ok', parts: [{ items: [input.item] }] } } }));
+      const v = m.vpcs[0];
+      assert.ok(v);
+      assert.deepEqual(v.ref, {
+        type: 'vpc',
+        id: input.item['VpcId'],
+        name: expected.name,
+        arn: expected.arn,
+        accountId: expected.accountId,
+        region: input.region,
+        vpcId: input.item['VpcId'],
+      });
+      assert.equal(v.accountId, expected.accountId);
+    });
+  }
 });
 
 describe('indexes across groups', () => {
@@ -615,6 +685,13 @@ describe('scopes: data-kind status and account', () => {
       ['networkInterfaces', { state: 'error', error: { code: 'UnauthorizedOperation', message: 'UnauthorizedOperation (test)', operation: 'Describe networkInterfaces' } }],
       ['instances', { state: 'absent' }],
       ['vpcs', { state: 'absent' }],
+      ['subnets', { state: 'absent' }],
+      ['networkAcls', { state: 'absent' }],
+      ['flowLogs', { state: 'absent' }],
+      ['securityGroupRules', { state: 'absent' }],
+      ['prefixLists', { state: 'absent' }],
+      ['prefixListEntries', { state: 'absent' }],
+      ['staleSecurityGroups', { state: 'absent' }],
     ];
     assert.deepEqual([...scope.kinds.entries()], expected);
   });
@@ -663,4 +740,470 @@ describe('scopes: data-kind status and account', () => {
       }
     });
   }
+});
+
+/** One scope holding only this data kind, from a file named `origin`. */
+function kindScope(kind: keyof RawScope['kinds'], items: readonly unknown[], origin: string): RawScope {
+  return { accountId: ACCOUNT, region: REGION, kinds: { [kind]: { status: 'ok', parts: [{ origin, items }] } } };
+}
+
+/** The parts of a NACL entry a test compares. */
+function entryShape(e: NaclEntry): Record<string, unknown> {
+  return {
+    ruleNumber: e.ruleNumber,
+    egress: e.egress,
+    action: e.action,
+    protocol: e.protocol,
+    ...(e.ports ? { ports: e.ports } : {}),
+    cidr: `${e.cidr.family} ${e.cidr.text}`,
+  };
+}
+
+describe('network ACLs', () => {
+  const entryCases: { name: string; input: NetworkAclEntry; expected: Record<string, unknown> }[] = [
+    {
+      name: 'protocol "6" is tcp with its PortRange',
+      input: aclEntry(100, 'allow', '6', '0.0.0.0/0', 22),
+      expected: { ruleNumber: 100, egress: false, action: 'allow', protocol: 'tcp', ports: { from: 22, to: 22 }, cidr: 'ipv4 0.0.0.0/0' },
+    },
+    {
+      name: 'protocol "17" is udp',
+      input: aclEntry(110, 'deny', '17', '0.0.0.0/0', [1024, 65535]),
+      expected: { ruleNumber: 110, egress: false, action: 'deny', protocol: 'udp', ports: { from: 1024, to: 65535 }, cidr: 'ipv4 0.0.0.0/0' },
+    },
+    {
+      name: 'protocol "-1" is all, without ports',
+      input: aclEntry(100, 'allow', '-1', '0.0.0.0/0'),
+      expected: { ruleNumber: 100, egress: false, action: 'allow', protocol: 'all', cidr: 'ipv4 0.0.0.0/0' },
+    },
+    {
+      name: 'protocol "-1" ignores a PortRange',
+      input: aclEntry(100, 'allow', '-1', '0.0.0.0/0', 22),
+      expected: { ruleNumber: 100, egress: false, action: 'allow', protocol: 'all', cidr: 'ipv4 0.0.0.0/0' },
+    },
+    {
+      name: 'protocol "1" is icmp, without ports',
+      input: { ...aclEntry(90, 'allow', '1', '0.0.0.0/0'), IcmpTypeCode: { Type: -1, Code: -1 } },
+      expected: { ruleNumber: 90, egress: false, action: 'allow', protocol: 'icmp', cidr: 'ipv4 0.0.0.0/0' },
+    },
+    {
+      name: 'protocol "58" with an IPv6 CIDR is icmpv6',
+      input: aclEntry(91, 'allow', '58', '::/0'),
+      expected: { ruleNumber: 91, egress: false, action: 'allow', protocol: 'icmpv6', cidr: 'ipv6 ::/0' },
+    },
+    {
+      name: 'protocol "50" (ESP) stays a number, without ports even when given',
+      input: aclEntry(92, 'allow', '50', '0.0.0.0/0', 500),
+      expected: { ruleNumber: 92, egress: false, action: 'allow', protocol: 50, cidr: 'ipv4 0.0.0.0/0' },
+    },
+    {
+      name: 'protocol "tcp" spelled as a name',
+      input: aclEntry(100, 'allow', 'tcp', '0.0.0.0/0', 443),
+      expected: { ruleNumber: 100, egress: false, action: 'allow', protocol: 'tcp', ports: { from: 443, to: 443 }, cidr: 'ipv4 0.0.0.0/0' },
+    },
+    {
+      name: 'tcp without a PortRange is every port',
+      input: aclEntry(100, 'allow', '6', '0.0.0.0/0'),
+      expected: { ruleNumber: 100, egress: false, action: 'allow', protocol: 'tcp', ports: ALL_PORTS, cidr: 'ipv4 0.0.0.0/0' },
+    },
+    {
+      name: 'Ipv6CidrBlock is read as an IPv6 CIDR',
+      input: aclEntry(101, 'allow', '-1', '::/0'),
+      expected: { ruleNumber: 101, egress: false, action: 'allow', protocol: 'all', cidr: 'ipv6 ::/0' },
+    },
+    {
+      name: 'CIDRs are canonicalized',
+      input: aclEntry(100, 'allow', '6', '10.1.2.3/8', 22),
+      expected: { ruleNumber: 100, egress: false, action: 'allow', protocol: 'tcp', ports: { from: 22, to: 22 }, cidr: 'ipv4 10.0.0.0/8' },
+    },
+    {
+      name: 'an egress entry',
+      input: aclEntry(100, 'allow', '-1', '0.0.0.0/0', undefined, true),
+      expected: { ruleNumber: 100, egress: true, action: 'allow', protocol: 'all', cidr: 'ipv4 0.0.0.0/0' },
+    },
+    {
+      name: 'the IPv6 catch-all 32768',
+      input: aclEntry(32768, 'deny', '-1', '::/0'),
+      expected: { ruleNumber: 32768, egress: false, action: 'deny', protocol: 'all', cidr: 'ipv6 ::/0' },
+    },
+  ];
+  for (const { name, input, expected } of entryCases) {
+    test(`entry: ${name}`, () => {
+      const acl = model({ networkAcls: [networkAcl({ id: 'acl-1', entries: [input] })] }).networkAcls[0];
+      assert.ok(acl);
+      assert.equal(acl.entries.length, 1);
+      const entry = acl.entries[0];
+      assert.ok(entry);
+      assert.deepEqual(entryShape(entry), expected);
+    });
+  }
+
+  test('entries of both directions are sorted by rule number', () => {
+    const acl = model({
+      networkAcls: [
+        networkAcl({
+          entries: [
+            aclEntry(32767, 'deny', '-1', '0.0.0.0/0'),
+            aclEntry(200, 'allow', '-1', '0.0.0.0/0', undefined, true),
+            aclEntry(100, 'allow', '-1', '0.0.0.0/0'),
+            aclEntry(32768, 'deny', '-1', '::/0'),
+            aclEntry(101, 'allow', '-1', '::/0'),
+            aclEntry(90, 'deny', '6', '0.0.0.0/0', 22),
+          ],
+        }),
+      ],
+    }).networkAcls[0];
+    assert.deepEqual(
+      acl?.entries.map((e) => [e.ruleNumber, e.egress]),
+      [
+        [90, false],
+        [100, false],
+        [101, false],
+        [200, true],
+        [32767, false],
+        [32768, false],
+      ],
+    );
+  });
+
+  test('ACL fields: VPC, default, Name tag, sorted subnet associations, ref', () => {
+    const raw1 = { ...networkAcl({ id: 'acl-1', vpcId: 'vpc-9', isDefault: true, subnets: ['subnet-b', 'subnet-a'], entries: [] }), Tags: [{ Key: 'Name', Value: 'main' }] };
+    const acl = model({ networkAcls: [raw1] }).networkAcls[0];
+    assert.ok(acl);
+    assert.equal(acl.id, 'acl-1');
+    assert.equal(acl.vpcId, 'vpc-9');
+    assert.equal(acl.isDefault, true);
+    assert.equal(acl.name, 'main');
+    assert.deepEqual(acl.subnetIds, ['subnet-a', 'subnet-b']);
+    assert.deepEqual(acl.ref, {
+      type: 'network-acl',
+      id: 'acl-1',
+      name: 'main',
+      arn: `arn:aws:ec2:${REGION}:${ACCOUNT}:network-acl/acl-1`,
+      accountId: ACCOUNT,
+      region: REGION,
+      vpcId: 'vpc-9',
+    });
+  });
+
+  const refNameCases: { name: string; input: { isDefault: boolean }; expected: string }[] = [
+    { name: 'a default ACL without a Name tag is called "default"', input: { isDefault: true }, expected: 'default' },
+    { name: 'another ACL without a Name tag has an empty name', input: { isDefault: false }, expected: '' },
+  ];
+  for (const { name, input, expected } of refNameCases) {
+    test(`ACL ref: ${name}`, () => {
+      const acl = model({ networkAcls: [networkAcl({ entries: [], isDefault: input.isDefault })] }).networkAcls[0];
+      assert.equal(acl?.ref.name, expected);
+      assert.equal(acl?.isDefault, input.isDefault);
+    });
+  }
+
+  test('an association without a SubnetId is left out', () => {
+    const raw1 = { ...networkAcl({ id: 'acl-1', entries: [] }), Associations: [{ NetworkAclAssociationId: 'aclassoc-1', NetworkAclId: 'acl-1' }, { SubnetId: 'subnet-a' }] };
+    assert.deepEqual(model({ networkAcls: [raw1] }).networkAcls[0]?.subnetIds, ['subnet-a']);
+  });
+
+  const badCases: { name: string; input: object; expected: string }[] = [
+    {
+      name: 'a protocol that is not one ("foo")',
+      input: { ...aclEntry(100, 'allow', '6', '0.0.0.0/0', 22), Protocol: 'foo' },
+      expected: 'acls.json: NetworkAcls[0].Entries[1].Protocol "foo" is not a protocol',
+    },
+    {
+      name: 'protocol 256',
+      input: { ...aclEntry(100, 'allow', '-1', '0.0.0.0/0'), Protocol: '256' },
+      expected: 'acls.json: NetworkAcls[0].Entries[1].Protocol "256" is not a protocol',
+    },
+    {
+      name: 'a missing protocol',
+      input: { RuleNumber: 100, RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0' },
+      expected: 'acls.json: NetworkAcls[0].Entries[1].Protocol is missing',
+    },
+    {
+      name: 'neither CidrBlock nor Ipv6CidrBlock',
+      input: { RuleNumber: 100, RuleAction: 'allow', Protocol: '-1', Egress: false },
+      expected: 'acls.json: NetworkAcls[0].Entries[1] has neither CidrBlock nor Ipv6CidrBlock',
+    },
+    {
+      name: 'a bad IPv4 CIDR',
+      input: aclEntry(100, 'allow', '-1', '10.0.0/8'),
+      expected: 'acls.json: NetworkAcls[0].Entries[1].CidrBlock "10.0.0/8" is not a CIDR',
+    },
+    {
+      name: 'a bad IPv6 CIDR names Ipv6CidrBlock',
+      input: aclEntry(100, 'allow', '-1', '::/129'),
+      expected: 'acls.json: NetworkAcls[0].Entries[1].Ipv6CidrBlock "::/129" is not a CIDR',
+    },
+    {
+      name: 'a RuleAction that is neither allow nor deny',
+      input: { ...aclEntry(100, 'allow', '-1', '0.0.0.0/0'), RuleAction: 'permit' },
+      expected: 'acls.json: NetworkAcls[0].Entries[1].RuleAction "permit" is not allow or deny',
+    },
+    {
+      name: 'a missing RuleNumber',
+      input: { RuleAction: 'allow', Protocol: '-1', Egress: false, CidrBlock: '0.0.0.0/0' },
+      expected: 'acls.json: NetworkAcls[0].Entries[1].RuleNumber is missing',
+    },
+    {
+      name: 'a reversed PortRange',
+      input: aclEntry(100, 'allow', '6', '0.0.0.0/0', [30, 20]),
+      expected: 'acls.json: NetworkAcls[0].Entries[1].PortRange 30-20 is not a port range',
+    },
+    {
+      name: 'a PortRange above 65535',
+      input: aclEntry(100, 'allow', '17', '0.0.0.0/0', [53, 70000]),
+      expected: 'acls.json: NetworkAcls[0].Entries[1].PortRange 53-70000 is not a port range',
+    },
+    {
+      name: 'Egress that is not a boolean',
+      input: { ...aclEntry(100, 'allow', '-1', '0.0.0.0/0'), Egress: 'no' },
+      expected: 'acls.json: NetworkAcls[0].Entries[1].Egress is not true or false',
+    },
+  ];
+  for (const { name, input, expected } of badCases) {
+    test(`input error: ${name}`, () => {
+      const item = networkAcl({ id: 'acl-1', entries: [aclEntry(32767, 'deny', '-1', '0.0.0.0/0'), input as NetworkAclEntry] });
+      assert.throws(
+        () => normalize(raw(kindScope('networkAcls', [item], 'acls.json'))),
+        (error: unknown) => {
+          assert.ok(error instanceof SgAuditError, `expected SgAuditError, got ${String(error)}`);
+          assert.equal(error.message, expected);
+          assert.equal(error.kind, 'input');
+          return true;
+        },
+      );
+    });
+  }
+
+  test('an ACL without NetworkAclId is an input error', () => {
+    assert.throws(() => normalize(raw(kindScope('networkAcls', [{ Entries: [] }], 'acls.json'))), /acls\.json: NetworkAcls\[0\]\.NetworkAclId is missing/);
+  });
+});
+
+describe('subnets', () => {
+  test('fields, Name tag and subnetsById', () => {
+    const m = model({ subnets: [subnet({ id: 'subnet-a', vpcId: 'vpc-9', name: 'public-1a', cidr: '10.0.1.0/24' }), subnet({ id: 'subnet-b' })] });
+    assert.deepEqual(m.subnets, [
+      { id: 'subnet-a', accountId: ACCOUNT, region: REGION, vpcId: 'vpc-9', cidrBlock: '10.0.1.0/24', availabilityZone: `${REGION}a`, name: 'public-1a' },
+      { id: 'subnet-b', accountId: ACCOUNT, region: REGION, vpcId: 'vpc-1', cidrBlock: '10.0.1.0/24', availabilityZone: `${REGION}a` },
+    ]);
+    assert.equal(m.subnetsById.get('subnet-a')?.name, 'public-1a');
+    assert.equal(m.subnetsById.get('subnet-b')?.name, undefined);
+    assert.equal(m.subnetsById.has('subnet-c'), false);
+  });
+
+  test('a subnet with only an id', () => {
+    const m = normalize(raw(kindScope('subnets', [{ SubnetId: 'subnet-x' }], 'subnets.json')));
+    assert.deepEqual(m.subnets, [{ id: 'subnet-x', accountId: ACCOUNT, region: REGION }]);
+  });
+
+  test('a subnet without SubnetId is an input error', () => {
+    assert.throws(() => normalize(raw(kindScope('subnets', [{ VpcId: 'vpc-1' }], 'subnets.json'))), /subnets\.json: Subnets\[0\]\.SubnetId is missing/);
+  });
+});
+
+describe('flow logs', () => {
+  const cases: { name: string; input: Record<string, unknown>; expected: Record<string, unknown> }[] = [
+    {
+      name: 'an active, delivering VPC flow log',
+      input: { ...flowLog({ id: 'fl-1', resourceId: 'vpc-1' }) },
+      expected: { id: 'fl-1', accountId: ACCOUNT, region: REGION, resourceId: 'vpc-1', status: 'ACTIVE', deliverStatus: 'SUCCESS', trafficType: 'ALL' },
+    },
+    {
+      name: 'a failing subnet flow log with its error',
+      input: { ...flowLog({ id: 'fl-2', resourceId: 'subnet-1', deliverStatus: 'FAILED' }), DeliverLogsErrorMessage: 'Access error' },
+      expected: { id: 'fl-2', accountId: ACCOUNT, region: REGION, resourceId: 'subnet-1', status: 'ACTIVE', deliverStatus: 'FAILED', deliverError: 'Access error', trafficType: 'ALL' },
+    },
+    {
+      name: 'no FlowLogStatus, DeliverLogsStatus or TrafficType',
+      input: { FlowLogId: 'fl-3', ResourceId: 'eni-1' },
+      expected: { id: 'fl-3', accountId: ACCOUNT, region: REGION, resourceId: 'eni-1', status: 'ACTIVE' },
+    },
+  ];
+  for (const { name, input, expected } of cases) {
+    test(name, () => {
+      const m = normalize(raw(kindScope('flowLogs', [input], 'flow-logs.json')));
+      assert.deepEqual(m.flowLogs, [expected]);
+    });
+  }
+
+  test('flowLogsByResource groups the logs by the VPC, subnet or interface they log', () => {
+    const m = model({
+      flowLogs: [flowLog({ id: 'fl-1', resourceId: 'vpc-1' }), flowLog({ id: 'fl-2', resourceId: 'vpc-1', deliverStatus: 'FAILED' }), flowLog({ id: 'fl-3', resourceId: 'eni-9' })],
+    });
+    assert.deepEqual(m.flowLogsByResource.get('vpc-1')?.map((l) => l.id), ['fl-1', 'fl-2']);
+    assert.deepEqual(m.flowLogsByResource.get('eni-9')?.map((l) => l.id), ['fl-3']);
+    assert.equal(m.flowLogsByResource.has('vpc-2'), false);
+  });
+
+  const badCases: { name: string; input: Record<string, unknown>; expected: RegExp }[] = [
+    { name: 'no FlowLogId', input: { ResourceId: 'vpc-1' }, expected: /flow-logs\.json: FlowLogs\[0\]\.FlowLogId is missing/ },
+    { name: 'no ResourceId', input: { FlowLogId: 'fl-1' }, expected: /flow-logs\.json: FlowLogs\[0\]\.ResourceId is missing/ },
+    { name: 'a status that is not a string', input: { FlowLogId: 'fl-1', ResourceId: 'vpc-1', FlowLogStatus: 1 }, expected: /FlowLogs\[0\]\.FlowLogStatus is not a string/ },
+  ];
+  for (const { name, input, expected } of badCases) {
+    test(`input error: ${name}`, () => assert.throws(() => normalize(raw(kindScope('flowLogs', [input], 'flow-logs.json'))), expected));
+  }
+});
+
+describe('prefix lists', () => {
+  const PL = 'pl-0123456789abcdef0';
+  const sourceOf = (m: AuditModel) => {
+    const p = onlyGroup(m).ingress[0];
+    assert.ok(p);
+    return p.source;
+  };
+  const cases: {
+    name: string;
+    input: { prefixLists?: ReturnType<typeof prefixList>[]; prefixListEntries?: Record<string, string[]> };
+    expected: { name?: string; entries?: string[] };
+  }[] = [
+    { name: 'nothing collected: unresolved, no name', input: {}, expected: {} },
+    { name: 'described but entries not collected: a name, unresolved', input: { prefixLists: [prefixList({ id: PL, name: 'office' })] }, expected: { name: 'office' } },
+    {
+      name: 'described and entries collected: name and entries',
+      input: { prefixLists: [prefixList({ id: PL, name: 'office' })], prefixListEntries: { [PL]: ['203.0.113.0/27', '198.51.100.7/32'] } },
+      expected: { name: 'office', entries: ['203.0.113.0/27', '198.51.100.7/32'] },
+    },
+    { name: 'entries without the description: entries, no name', input: { prefixListEntries: { [PL]: ['0.0.0.0/0'] } }, expected: { entries: ['0.0.0.0/0'] } },
+    { name: 'entries collected and empty: resolved to nothing', input: { prefixLists: [prefixList({ id: PL, name: 'empty' })], prefixListEntries: { [PL]: [] } }, expected: { name: 'empty', entries: [] } },
+    { name: 'entries are canonicalized', input: { prefixListEntries: { [PL]: ['10.1.2.3/8', '2001:DB8::1/32'] } }, expected: { entries: ['10.0.0.0/8', '2001:db8::/32'] } },
+    {
+      name: 'another list\'s data does not resolve this one',
+      input: { prefixLists: [prefixList({ id: 'pl-other', name: 'other' })], prefixListEntries: { 'pl-other': ['0.0.0.0/0'] } },
+      expected: {},
+    },
+  ];
+  for (const { name, input, expected } of cases) {
+    test(`pl- source: ${name}`, () => {
+      const source = sourceOf(model({ groups: [group({ ingress: [tcp(443, PL)] })], ...input }));
+      assert.equal(source.kind, 'prefix-list');
+      if (source.kind !== 'prefix-list') return;
+      assert.equal(source.prefixListId, PL);
+      assert.equal(source.name, expected.name);
+      assert.deepEqual(source.entries?.map((c) => c.text), expected.entries);
+      assert.equal('entries' in source, expected.entries !== undefined, 'entries is absent exactly when unresolved');
+    });
+  }
+
+  test('the model lists the prefix lists with owner, name and entries', () => {
+    const m = model({
+      prefixLists: [prefixList({ id: PL, name: 'office' }), prefixList({ id: 'pl-aws', name: 'com.amazonaws.global.cloudfront.origin-facing', owner: 'AWS' })],
+      prefixListEntries: { [PL]: ['203.0.113.0/27'] },
+    });
+    assert.deepEqual(
+      m.prefixLists.map((p) => [p.id, p.name, p.ownerId, p.entries?.map((c) => c.text) ?? null]),
+      [
+        [PL, 'office', ACCOUNT, ['203.0.113.0/27']],
+        ['pl-aws', 'com.amazonaws.global.cloudfront.origin-facing', 'AWS', null],
+      ],
+    );
+  });
+
+  test('an entry that is not a CIDR is an input error', () => {
+    assert.throws(() => model({ prefixListEntries: { [PL]: ['10.0.0.0/8', '10.0.0.0/33'] } }), /Entries\[1\]\.Cidr "10\.0\.0\.0\/33" is not a CIDR/);
+  });
+});
+
+describe('sgr- ids from DescribeSecurityGroupRules', () => {
+  const ruleIdsOf = (m: AuditModel, direction: 'ingress' | 'egress' = 'ingress') => onlyGroup(m)[direction].map((p) => p.ruleId ?? null);
+
+  test('each (permission × source) gets its own id', () => {
+    const g = group({ id: 'sg-a', ingress: [tcp(22, '0.0.0.0/0', '::/0', 'pl-0123456789abcdef0', 'sg-b')] });
+    const rules = rulesOf(g);
+    assert.equal(rules.length, 4);
+    assert.deepEqual(
+      ruleIdsOf(model({ groups: [g], securityGroupRules: rules })),
+      rules.map((r) => r.SecurityGroupRuleId),
+    );
+    assert.equal(new Set(rules.map((r) => r.SecurityGroupRuleId)).size, 4);
+  });
+
+  test('without DescribeSecurityGroupRules there are no ids', () => {
+    const m = model({ groups: [group({ ingress: [tcp(22, '0.0.0.0/0')] })] });
+    assert.equal('ruleId' in (onlyGroup(m).ingress[0] ?? {}), false);
+  });
+
+  const matchCases: { name: string; input: { perm: IpPermission; rule: Record<string, unknown> }; expected: boolean }[] = [
+    { name: 'protocol -1: ports missing in the group, -1/-1 in the rule', input: { perm: all('0.0.0.0/0'), rule: { IpProtocol: '-1', FromPort: -1, ToPort: -1, CidrIpv4: '0.0.0.0/0' } }, expected: true },
+    { name: 'protocol "47": ports missing in the group, -1/-1 in the rule', input: { perm: proto('47', undefined, '0.0.0.0/0'), rule: { IpProtocol: '47', FromPort: -1, ToPort: -1, CidrIpv4: '0.0.0.0/0' } }, expected: true },
+    { name: 'protocol "6" in the group, "tcp" in the rule', input: { perm: proto('6', 22, '0.0.0.0/0'), rule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' } }, expected: true },
+    { name: 'ICMP type 8, any code', input: { perm: icmp(8, -1, '10.0.0.0/8'), rule: { IpProtocol: 'icmp', FromPort: 8, ToPort: -1, CidrIpv4: '10.0.0.0/8' } }, expected: true },
+    { name: 'an IPv4 CIDR with host bits set matches its canonical form', input: { perm: tcp(22, '10.1.2.3/8'), rule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '10.0.0.0/8' } }, expected: true },
+    { name: 'an IPv6 CIDR in upper case and long form', input: { perm: tcp(22, '2001:DB8:0:0::/32'), rule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv6: '2001:db8::/32' } }, expected: true },
+    { name: 'a different port does not match', input: { perm: tcp(22, '0.0.0.0/0'), rule: { IpProtocol: 'tcp', FromPort: 2222, ToPort: 2222, CidrIpv4: '0.0.0.0/0' } }, expected: false },
+    { name: 'udp does not match tcp', input: { perm: tcp(53, '0.0.0.0/0'), rule: { IpProtocol: 'udp', FromPort: 53, ToPort: 53, CidrIpv4: '0.0.0.0/0' } }, expected: false },
+    { name: 'a different CIDR does not match', input: { perm: tcp(22, '10.0.0.0/8'), rule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '10.0.0.0/16' } }, expected: false },
+    { name: 'an egress rule does not match ingress', input: { perm: tcp(22, '0.0.0.0/0'), rule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0', IsEgress: true } }, expected: false },
+    { name: 'another group\'s rule does not match', input: { perm: tcp(22, '0.0.0.0/0'), rule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0', GroupId: 'sg-other' } }, expected: false },
+    { name: 'a group reference by id', input: { perm: udp(53, 'sg-dns'), rule: { IpProtocol: 'udp', FromPort: 53, ToPort: 53, ReferencedGroupInfo: { GroupId: 'sg-dns', UserId: ACCOUNT } } }, expected: true },
+  ];
+  for (const { name, input, expected } of matchCases) {
+    test(`match: ${name}`, () => {
+      const rule = { SecurityGroupRuleId: 'sgr-0001', GroupId: 'sg-a', GroupOwnerId: ACCOUNT, IsEgress: false, ...input.rule };
+      const m = model({ groups: [group({ id: 'sg-a', ingress: [input.perm] })], securityGroupRules: [rule] });
+      assert.deepEqual(ruleIdsOf(m), [expected ? 'sgr-0001' : null]);
+    });
+  }
+
+  test('the same permission in both directions gets each direction\'s id', () => {
+    const g = group({ id: 'sg-a', ingress: [all('sg-a')], egress: [all('sg-a')] });
+    const rules = rulesOf(g);
+    const m = model({ groups: [g], securityGroupRules: rules });
+    assert.deepEqual(ruleIdsOf(m), [rules.find((r) => !r.IsEgress)?.SecurityGroupRuleId]);
+    assert.deepEqual(ruleIdsOf(m, 'egress'), [rules.find((r) => r.IsEgress)?.SecurityGroupRuleId]);
+    assert.notEqual(ruleIdsOf(m)[0], ruleIdsOf(m, 'egress')[0]);
+  });
+
+  test('a rule without SecurityGroupRuleId is an input error', () => {
+    assert.throws(
+      () => model({ groups: [], securityGroupRules: [{ GroupId: 'sg-a', IpProtocol: '-1', CidrIpv4: '0.0.0.0/0' }] }),
+      /SecurityGroupRules\[0\]\.SecurityGroupRuleId is missing/,
+    );
+  });
+});
+
+describe('stale security groups', () => {
+  test('DescribeStaleSecurityGroups rules become permissions of their group', () => {
+    const m = model({ staleSecurityGroups: [staleGroup({ groupId: 'sg-db', permissions: [tcp(5432, 'sg-gone'), all('sg-gone2')] })] });
+    const stale = m.staleByGroup.get('sg-db');
+    assert.ok(stale);
+    assert.deepEqual(
+      stale.map((p) => [p.groupId, p.direction, p.protocol, p.ports ?? null, p.source.kind === 'security-group' ? p.source.groupId : null]),
+      [
+        ['sg-db', 'ingress', 'tcp', { from: 5432, to: 5432 }, 'sg-gone'],
+        ['sg-db', 'ingress', 'all', null, 'sg-gone2'],
+      ],
+    );
+    assert.equal(m.groups.length, 0, 'stale records are not groups');
+  });
+
+  test('egress stale rules; CIDR and prefix-list strings of StaleIpPermission are ignored', () => {
+    const m = model({
+      staleSecurityGroups: [
+        {
+          GroupId: 'sg-app',
+          VpcId: 'vpc-1',
+          StaleIpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: ['0.0.0.0/0'], PrefixListIds: ['pl-1'] }],
+          StaleIpPermissionsEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, UserIdGroupPairs: [{ GroupId: 'sg-peer', VpcPeeringConnectionId: 'pcx-1', PeeringStatus: 'deleted' }] }],
+        },
+      ],
+    });
+    assert.deepEqual(
+      m.staleByGroup.get('sg-app')?.map((p) => [p.direction, p.ports?.from ?? null, p.source]),
+      [['egress', 443, { kind: 'security-group', groupId: 'sg-peer', peeringConnectionId: 'pcx-1', peeringStatus: 'deleted', self: false }]],
+    );
+  });
+
+  test('several records for one group (one call per VPC) add up; other groups are not listed', () => {
+    const m = model({
+      staleSecurityGroups: [staleGroup({ groupId: 'sg-db', permissions: [tcp(5432, 'sg-gone')] }), staleGroup({ groupId: 'sg-db', permissions: [tcp(6379, 'sg-gone')] })],
+    });
+    assert.deepEqual(m.staleByGroup.get('sg-db')?.map((p) => p.ports?.from), [5432, 6379]);
+    assert.equal(m.staleByGroup.has('sg-gone'), false);
+  });
+
+  test('a stale record without GroupId is an input error', () => {
+    assert.throws(() => model({ staleSecurityGroups: [{ VpcId: 'vpc-1', StaleIpPermissions: [] }] }), /StaleSecurityGroupSet\[0\]\.GroupId is missing/);
+  });
 });

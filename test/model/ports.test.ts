@@ -9,6 +9,7 @@ import {
   formatPortRange,
   formatPortRanges,
   mergePortRanges,
+  subtractPortRanges,
   type PortRange,
 } from '../../src/model/ports.js';
 
@@ -129,4 +130,49 @@ describe('formatPortRange(s)', () => {
       if (input.length === 1 && input[0]) assert.equal(formatPortRange(input[0]), expected);
     });
   }
+});
+
+describe('subtractPortRanges', () => {
+  const cases: { name: string; input: { ranges: PortRange[]; minus: PortRange[] }; expected: PortRange[] }[] = [
+    { name: 'nothing minus nothing', input: { ranges: [], minus: [] }, expected: [] },
+    { name: 'nothing minus something', input: { ranges: [], minus: [r(22)] }, expected: [] },
+    { name: 'minus nothing: merged and sorted', input: { ranges: [r(25, 30), r(20, 24), r(80)], minus: [] }, expected: [r(20, 30), r(80)] },
+    { name: 'a hole in the middle', input: { ranges: [r(20, 25)], minus: [r(22)] }, expected: [r(20, 21), r(23, 25)] },
+    { name: 'the left edge', input: { ranges: [r(20, 25)], minus: [r(20)] }, expected: [r(21, 25)] },
+    { name: 'the right edge', input: { ranges: [r(20, 25)], minus: [r(25)] }, expected: [r(20, 24)] },
+    { name: 'exactly the range', input: { ranges: [r(20, 25)], minus: [r(20, 25)] }, expected: [] },
+    { name: 'a wider cut', input: { ranges: [r(20, 25)], minus: [r(0, 100)] }, expected: [] },
+    { name: 'an overlapping cut on the left', input: { ranges: [r(20, 25)], minus: [r(10, 22)] }, expected: [r(23, 25)] },
+    { name: 'an overlapping cut on the right', input: { ranges: [r(20, 25)], minus: [r(23, 30)] }, expected: [r(20, 22)] },
+    { name: 'a disjoint cut', input: { ranges: [r(20, 25)], minus: [r(80)] }, expected: [r(20, 25)] },
+    { name: 'adjacent cuts on both sides take nothing', input: { ranges: [r(20, 25)], minus: [r(19), r(26)] }, expected: [r(20, 25)] },
+    { name: 'two cuts, unsorted', input: { ranges: [ALL_PORTS], minus: [r(443), r(80)] }, expected: [r(0, 79), r(81, 442), r(444, 65535)] },
+    { name: 'overlapping cuts', input: { ranges: [r(0, 100)], minus: [r(10, 20), r(15, 30)] }, expected: [r(0, 9), r(31, 100)] },
+    { name: 'adjacent cuts join', input: { ranges: [r(0, 100)], minus: [r(10, 20), r(21, 30)] }, expected: [r(0, 9), r(31, 100)] },
+    { name: 'one cut across two ranges', input: { ranges: [r(0, 10), r(20, 30)], minus: [r(5, 25)] }, expected: [r(0, 4), r(26, 30)] },
+    { name: 'one cut in the gap between two ranges', input: { ranges: [r(0, 10), r(20, 30)], minus: [r(11, 19)] }, expected: [r(0, 10), r(20, 30)] },
+    { name: 'tcp 23-79 minus the high-risk 20, 21, 23, 25 and SSH 22', input: { ranges: [r(23, 79)], minus: [r(20), r(21), r(22), r(23), r(25)] }, expected: [r(24), r(26, 79)] },
+    { name: 'all ports minus port 0', input: { ranges: [ALL_PORTS], minus: [r(0)] }, expected: [r(1, 65535)] },
+    { name: 'all ports minus port 65535', input: { ranges: [ALL_PORTS], minus: [r(65535)] }, expected: [r(0, 65534)] },
+    { name: 'all ports minus all ports', input: { ranges: [ALL_PORTS], minus: [ALL_PORTS] }, expected: [] },
+    { name: 'overlapping inputs are merged before cutting', input: { ranges: [r(0, 50), r(40, 100)], minus: [r(45)] }, expected: [r(0, 44), r(46, 100)] },
+  ];
+  for (const { name, input, expected } of cases) {
+    test(name, () => {
+      const before = structuredClone(input);
+      assert.deepEqual(subtractPortRanges(input.ranges, input.minus), expected);
+      assert.deepEqual(input, before, 'inputs must not be mutated');
+    });
+  }
+
+  test('the result never overlaps the cut and, with the cut, covers the input', () => {
+    const ranges = [r(0, 1000), r(5000, 6000), r(65000, 65535)];
+    const minus = [r(22), r(80, 90), r(999, 5001), r(65535)];
+    const rest = subtractPortRanges(ranges, minus);
+    for (const part of rest) {
+      for (const cut of minus) assert.ok(part.to < cut.from || part.from > cut.to, `${part.from}-${part.to} overlaps ${cut.from}-${cut.to}`);
+    }
+    assert.equal(countPorts(rest) + countPorts(subtractPortRanges(ranges, rest)), countPorts(ranges));
+    assert.deepEqual(rest, [r(0, 21), r(23, 79), r(91, 998), r(5002, 6000), r(65000, 65534)]);
+  });
 });

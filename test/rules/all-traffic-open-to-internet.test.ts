@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import rule from '../../rules/all-traffic-open-to-internet.js';
-import { all, eni, group, icmp, proto, tcp, udp } from '../helpers/builders.js';
+import type { Finding } from '../../src/engine/evaluate.js';
+import { all, eni, group, icmp, prefixList, proto, rulesOf, tcp, udp, type ScopeSpec } from '../helpers/builders.js';
 import { runCase, ruleTester } from '../helpers/rule-tester.js';
 
 const one = (...ingress: ReturnType<typeof tcp>[]) => ({ groups: [group({ id: 'sg-target', ingress })] });
+const PL = 'pl-0123456789abcdef0';
+/** One group whose ingress may use PL, with PL's entries collected (GetManagedPrefixListEntries). */
+const withList = (entries: string[], ...ingress: ReturnType<typeof tcp>[]): ScopeSpec => ({ ...one(...ingress), prefixListEntries: { [PL]: entries } });
 
 ruleTester(rule, {
   valid: [
@@ -13,6 +17,10 @@ ruleTester(rule, {
     { name: 'all traffic from a group reference (self and other)', data: { groups: [group({ id: 'sg-target', ingress: [all('sg-target', 'sg-0123456789abcdef0')] })] } },
     { name: 'all traffic from an unresolved prefix list is not counted as the internet', data: one(all('pl-0123456789abcdef0')) },
     { name: 'all traffic from an office /32', data: one(all('52.94.76.10/32')) },
+    { name: 'all traffic from a resolved prefix list of office ranges', data: withList(['52.94.76.10/32', '52.94.77.0/27', '2600:1f00::/56'], all(PL)) },
+    { name: 'all traffic from a resolved prefix list of private ranges', data: withList(['10.0.0.0/8', 'fc00::/7'], all(PL)) },
+    { name: 'all traffic from a resolved prefix list holding one half only', data: withList(['0.0.0.0/1'], all(PL)) },
+    { name: 'tcp 0-65535 from a resolved prefix list of office ranges', data: withList(['52.94.76.10/32'], tcp([0, 65535], PL)) },
     { name: 'tcp 0-65535 from a public /8 is not the whole internet', data: one(tcp([0, 65535], '54.0.0.0/8')) },
     { name: 'tcp 2-65535 from anywhere just misses port 1', data: one(tcp([2, 65535], '0.0.0.0/0', '::/0')) },
     { name: 'tcp 1-65534 from anywhere just misses port 65535', data: one(tcp([1, 65534], '0.0.0.0/0')) },
@@ -163,6 +171,26 @@ ruleTester(rule, {
       findings: [{ messageId: 'all', key: 'all', data: { via: 'all traffic from 0.0.0.0/0' } }],
     },
     {
+      name: 'all traffic from a resolved prefix list holding 0.0.0.0/0',
+      data: withList(['0.0.0.0/0'], all(PL)),
+      findings: [{ messageId: 'all', key: 'all', data: { families: 'IPv4', via: `all traffic from ${PL}` } }],
+    },
+    {
+      name: 'all traffic from a named resolved prefix list holding ::/0',
+      data: { ...withList(['::/0'], all(PL)), prefixLists: [prefixList({ id: PL, name: 'everyone-v6' })] },
+      findings: [{ messageId: 'all', key: 'all', data: { families: 'IPv6', via: `all traffic from ${PL} (everyone-v6)` } }],
+    },
+    {
+      name: 'all traffic from a resolved prefix list holding one half, beside a CIDR for the other half',
+      data: withList(['0.0.0.0/1'], all(PL, '128.0.0.0/1')),
+      findings: [{ messageId: 'all', key: 'all', data: { families: 'IPv4' } }],
+    },
+    {
+      name: 'tcp 0-65535 from a resolved prefix list holding 0.0.0.0/0',
+      data: withList(['0.0.0.0/0'], tcp([0, 65535], PL)),
+      findings: [{ messageId: 'everyPort', key: 'tcp', data: { via: `tcp all from ${PL}` } }],
+    },
+    {
       name: 'an attached group carries its blast radius',
       data: {
         groups: [group({ id: 'sg-open', ingress: [all('0.0.0.0/0')] })],
@@ -215,4 +243,67 @@ describe('all-traffic-open-to-internet: evidence per address family', () => {
     one(tcp([0, 65535], '0.0.0.0/1'), tcp([0, 65535], '128.0.0.0/1'), tcp([1, 65535], '0.0.0.0/0')),
     [['tcp', 'Every TCP port open to the internet over IPv4 via tcp 1-65535 from 0.0.0.0/0']],
   );
+});
+
+describe('all-traffic-open-to-internet: remediation commands', () => {
+  const G = 'sg-0123456789abcdef0';
+  const findingsOf = (data: ScopeSpec): Finding[] => runCase(rule, { name: 'detail', data }).findings;
+  const withRuleIds = (...ingress: ReturnType<typeof tcp>[]): ScopeSpec => {
+    const g = group({ id: G, ingress });
+    return { groups: [g], securityGroupRules: rulesOf(g) };
+  };
+  const revoke = (...ids: string[]) =>
+    `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids ${ids.map((n) => `sgr-0123456789abcdef0${n}`).join(' ')}`;
+
+  test('with sgr- ids: revokes exactly the all-traffic rules, not the narrower ones beside them', () => {
+    // …00 all 0.0.0.0/0; …01 all ::/0; …02 tcp 22 0.0.0.0/0; …03 tcp 443 10.0.0.0/8
+    const [f, ...rest] = findingsOf(withRuleIds(all('0.0.0.0/0', '::/0'), tcp(22, '0.0.0.0/0'), tcp(443, '10.0.0.0/8')));
+    assert.deepEqual(rest, []);
+    assert.equal(f?.key, 'all');
+    assert.equal(f?.remediationCommand, revoke('0', '1'));
+    assert.deepEqual(f?.sources, ['0.0.0.0/0', '::/0']);
+    assert.deepEqual(f?.ports, [
+      { protocol: 'tcp', from: 0, to: 65535 },
+      { protocol: 'udp', from: 0, to: 65535 },
+    ]);
+  });
+
+  test('with sgr- ids: a tcp sweep and an all finding each revoke their own rules', () => {
+    // …00 all ::/0; …01 tcp 0-65535 0.0.0.0/0
+    const findings = findingsOf(withRuleIds(all('::/0'), tcp([0, 65535], '0.0.0.0/0')));
+    assert.deepEqual(
+      findings.map((f) => [f.key, f.remediationCommand]),
+      [
+        ['all', revoke('0')],
+        ['tcp', revoke('1')],
+      ],
+    );
+    assert.deepEqual(findings[1]?.ports, [{ protocol: 'tcp', from: 0, to: 65535 }]);
+  });
+
+  test('with sgr- ids: both halves of a split are revoked', () => {
+    const [f] = findingsOf(withRuleIds(tcp([0, 65535], '0.0.0.0/1', '128.0.0.0/1')));
+    assert.equal(f?.remediationCommand, revoke('0', '1'));
+  });
+
+  test('with sgr- ids: a resolved 0.0.0.0/0 prefix list rule is revoked by its id', () => {
+    const [f] = findingsOf({ ...withRuleIds(tcp(22, '10.0.0.0/8'), all(PL)), prefixListEntries: { [PL]: ['0.0.0.0/0'] } });
+    assert.equal(f?.remediationCommand, revoke('1'));
+    assert.deepEqual(f?.sources, [PL]);
+  });
+
+  test('without sgr- ids: the two-step fallback', () => {
+    const [f] = findingsOf(one(all('0.0.0.0/0')));
+    assert.equal(
+      f?.remediationCommand,
+      'aws ec2 describe-security-group-rules --region us-east-1 --filters Name=group-id,Values=sg-target' +
+        '  # then: aws ec2 revoke-security-group-ingress --region us-east-1 --group-id sg-target --security-group-rule-ids <sgr-id>',
+    );
+  });
+
+  test('when one offending rule has no sgr- id: the fallback', () => {
+    const g = group({ id: G, ingress: [all('0.0.0.0/1', '128.0.0.0/1')] });
+    const [f] = findingsOf({ groups: [g], securityGroupRules: rulesOf(g).filter((r) => r.CidrIpv4 !== '128.0.0.0/1') });
+    assert.match(f?.remediationCommand ?? '', /^aws ec2 describe-security-group-rules /);
+  });
 });

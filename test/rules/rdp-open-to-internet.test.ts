@@ -1,8 +1,14 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import rule from '../../rules/rdp-open-to-internet.js';
-import { all, eni, group, icmp, proto, tcp, udp } from '../helpers/builders.js';
-import { ruleTester } from '../helpers/rule-tester.js';
+import type { Finding } from '../../src/engine/evaluate.js';
+import { all, eni, group, icmp, prefixList, proto, rulesOf, tcp, udp, type ScopeSpec } from '../helpers/builders.js';
+import { runCase, ruleTester } from '../helpers/rule-tester.js';
 
 const one = (...ingress: ReturnType<typeof tcp>[]) => ({ groups: [group({ id: 'sg-target', ingress })] });
+const PL = 'pl-0123456789abcdef0';
+/** One group whose ingress may use PL, with PL's entries collected (GetManagedPrefixListEntries). */
+const withList = (entries: string[], ...ingress: ReturnType<typeof tcp>[]): ScopeSpec => ({ ...one(...ingress), prefixListEntries: { [PL]: entries } });
 
 ruleTester(rule, {
   valid: [
@@ -11,6 +17,9 @@ ruleTester(rule, {
     { name: 'tcp 3389 from everything private (RFC 1918 + ULA)', data: one(tcp(3389, '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7')) },
     { name: 'tcp and udp 3389 from a group reference', data: one(tcp(3389, 'sg-0123456789abcdef0'), udp(3389, 'sg-0123456789abcdef0')) },
     { name: 'tcp 3389 from an unresolved prefix list is not counted as the internet', data: one(tcp(3389, 'pl-0123456789abcdef0')) },
+    { name: 'tcp and udp 3389 from a resolved prefix list of office ranges', data: withList(['52.94.76.10/32', '52.94.77.0/27'], tcp(3389, PL), udp(3389, PL)) },
+    { name: 'tcp 3389 from a resolved prefix list of private ranges', data: withList(['10.0.0.0/8', 'fc00::/7'], tcp(3389, PL)) },
+    { name: 'tcp 3389 from a resolved prefix list holding one half only', data: withList(['128.0.0.0/1'], tcp(3389, PL)) },
     { name: 'all traffic from a group reference', data: one(all('sg-0123456789abcdef0')) },
     { name: 'tcp 22 and 443 from anywhere are not RDP', data: one(tcp(22, '0.0.0.0/0', '::/0'), tcp(443, '0.0.0.0/0', '::/0')) },
     { name: 'tcp 3390-4000 from anywhere just misses 3389', data: one(tcp([3390, 4000], '0.0.0.0/0')) },
@@ -74,28 +83,26 @@ ruleTester(rule, {
       findings: [{ messageId: 'open', key: 'tcp/3389', data: { families: 'IPv4 and IPv6' } }],
     },
     {
-      name: 'tcp and udp 3389 are separate findings',
+      name: 'tcp and udp 3389 make one finding listing both',
       data: one(tcp(3389, '0.0.0.0/0'), udp(3389, '0.0.0.0/0')),
       findings: [
-        { messageId: 'open', key: 'tcp/3389', data: { protocol: 'tcp' } },
-        { messageId: 'open', key: 'udp/3389', data: { protocol: 'udp' } },
+        { messageId: 'open', key: 'tcp/3389,udp/3389', data: { ports: 'RDP (tcp 3389, udp 3389) open', via: 'tcp 3389 from 0.0.0.0/0; udp 3389 from 0.0.0.0/0' } },
       ],
     },
     {
-      name: 'protocol all (-1) from anywhere, with all-traffic disabled, opens both tcp and udp 3389',
+      name: 'tcp 3389 over IPv4 and udp 3389 over IPv6: one finding over both families',
+      data: one(tcp(3389, '0.0.0.0/0'), udp(3389, '::/0')),
+      findings: [{ messageId: 'open', key: 'tcp/3389,udp/3389', data: { families: 'IPv4 and IPv6' } }],
+    },
+    {
+      name: 'protocol all (-1) from anywhere, with all-traffic disabled, opens both tcp and udp 3389 (one root cause, one finding)',
       data: one(all('0.0.0.0/0')),
-      findings: [
-        { messageId: 'open', key: 'tcp/3389', data: { via: 'all traffic from 0.0.0.0/0' } },
-        { messageId: 'open', key: 'udp/3389', data: { via: 'all traffic from 0.0.0.0/0' } },
-      ],
+      findings: [{ messageId: 'open', key: 'tcp/3389,udp/3389', data: { ports: 'RDP (tcp 3389, udp 3389) open', via: 'IPv4 via all traffic from 0.0.0.0/0' } }],
     },
     {
       name: 'protocol all (-1) from ::/0, with all-traffic disabled',
       data: one(all('::/0')),
-      findings: [
-        { messageId: 'open', key: 'tcp/3389', data: { families: 'IPv6' } },
-        { messageId: 'open', key: 'udp/3389', data: { families: 'IPv6' } },
-      ],
+      findings: [{ messageId: 'open', key: 'tcp/3389,udp/3389', data: { families: 'over IPv6 via' } }],
     },
     {
       name: 'tcp 0-65535 covers 3389 (all-traffic disabled)',
@@ -145,14 +152,25 @@ ruleTester(rule, {
       findings: [{ messageId: 'open', key: 'tcp/3389', data: { via: 'tcp 2-65535 from 0.0.0.0/0' } }],
     },
     {
-      name: 'option ports: each configured port is its own finding, per protocol',
+      name: 'option ports: one finding listing each configured port that is open, per protocol',
       data: one(tcp([3389, 3390], '0.0.0.0/0'), udp(3390, '0.0.0.0/0')),
       options: { ports: [3389, 3390] },
-      findings: [
-        { messageId: 'open', key: 'tcp/3389' },
-        { messageId: 'open', key: 'tcp/3390' },
-        { messageId: 'open', key: 'udp/3390' },
-      ],
+      findings: [{ messageId: 'open', key: 'tcp/3389,tcp/3390,udp/3390', data: { ports: 'RDP (tcp 3389, tcp 3390, udp 3390) open' } }],
+    },
+    {
+      name: 'a resolved prefix list holding 0.0.0.0/0 is the internet',
+      data: withList(['0.0.0.0/0'], tcp(3389, PL)),
+      findings: [{ messageId: 'open', key: 'tcp/3389', data: { families: 'IPv4', via: `tcp 3389 from ${PL}` } }],
+    },
+    {
+      name: 'a resolved prefix list holding ::/0, for udp',
+      data: withList(['::/0'], udp(3389, PL)),
+      findings: [{ messageId: 'open', key: 'udp/3389', data: { families: 'IPv6' } }],
+    },
+    {
+      name: 'a named resolved prefix list holding both halves, for all traffic (all-traffic disabled)',
+      data: { ...withList(['0.0.0.0/1', '128.0.0.0/1'], all(PL)), prefixLists: [prefixList({ id: PL, name: 'everyone' })] },
+      findings: [{ messageId: 'open', key: 'tcp/3389,udp/3389', data: { via: `all traffic from ${PL} (everyone)` } }],
     },
     {
       name: 'option ports replaces the default list',
@@ -184,4 +202,67 @@ ruleTester(rule, {
     { name: 'ports must not repeat', options: { ports: [3389, 3389] }, error: /ports must NOT have duplicate items/ },
     { name: 'unknown option', options: { port: 3389 }, error: /must NOT have additional properties \(port\)/ },
   ],
+});
+
+describe('rdp-open-to-internet: findings in detail', () => {
+  const G = 'sg-0123456789abcdef0';
+  const only = (data: ScopeSpec, extra: { alsoEnabled?: string[]; options?: Record<string, unknown> } = {}): Finding => {
+    const { findings } = runCase(rule, { name: 'detail', data, ...extra });
+    assert.equal(findings.length, 1, `expected one finding, got ${findings.length}`);
+    return findings[0] as Finding;
+  };
+  const withRuleIds = (...ingress: ReturnType<typeof tcp>[]): ScopeSpec => {
+    const g = group({ id: G, ingress });
+    return { groups: [g], securityGroupRules: rulesOf(g) };
+  };
+
+  test('the message, ports and sources of tcp and udp 3389', () => {
+    const f = only(one(tcp(3389, '0.0.0.0/0'), udp(3389, '::/0', '10.0.0.0/8')));
+    assert.equal(f.message, 'RDP (tcp 3389, udp 3389) open to the internet over IPv4 and IPv6 via tcp 3389 from 0.0.0.0/0; udp 3389 from ::/0');
+    assert.deepEqual(f.ports, [
+      { protocol: 'tcp', from: 3389, to: 3389 },
+      { protocol: 'udp', from: 3389, to: 3389 },
+    ]);
+    assert.deepEqual(f.sources, ['0.0.0.0/0', '::/0']);
+  });
+
+  test('with sgr- ids: one command revokes the tcp and the udp rule, not the private one', () => {
+    // …00 tcp 3389 0.0.0.0/0; …01 udp 3389 10.0.0.0/8 (private); …02 udp 3389 ::/0
+    const f = only(withRuleIds(tcp(3389, '0.0.0.0/0'), udp(3389, '::/0', '10.0.0.0/8')));
+    assert.equal(
+      f.remediationCommand,
+      `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef00 sgr-0123456789abcdef02`,
+    );
+  });
+
+  test('with sgr- ids: all traffic opening both protocols is one rule id, once', () => {
+    const f = only(withRuleIds(all('0.0.0.0/0'), tcp(22, '10.0.0.0/8')));
+    assert.equal(
+      f.remediationCommand,
+      `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef00`,
+    );
+  });
+
+  test('with sgr- ids: a resolved prefix list rule is revoked by its id', () => {
+    const f = only({ ...withRuleIds(tcp(3389, PL)), prefixListEntries: { [PL]: ['0.0.0.0/0'] } });
+    assert.equal(
+      f.remediationCommand,
+      `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef00`,
+    );
+  });
+
+  test('without sgr- ids: the two-step fallback', () => {
+    const f = only(one(udp(3389, '0.0.0.0/0')));
+    assert.equal(
+      f.remediationCommand,
+      'aws ec2 describe-security-group-rules --region us-east-1 --filters Name=group-id,Values=sg-target' +
+        '  # then: aws ec2 revoke-security-group-ingress --region us-east-1 --group-id sg-target --security-group-rule-ids <sgr-id>',
+    );
+  });
+
+  test('when one offending rule has no sgr- id: the fallback', () => {
+    const g = group({ id: G, ingress: [tcp(3389, '0.0.0.0/0'), udp(3389, '0.0.0.0/0')] });
+    const f = only({ groups: [g], securityGroupRules: rulesOf(g).filter((r) => r.IpProtocol === 'tcp') });
+    assert.match(f.remediationCommand ?? '', /^aws ec2 describe-security-group-rules /);
+  });
 });

@@ -1,8 +1,14 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import rule from '../../rules/ssh-open-to-internet.js';
-import { all, eni, group, icmp, proto, tcp, udp } from '../helpers/builders.js';
-import { ruleTester } from '../helpers/rule-tester.js';
+import type { Finding } from '../../src/engine/evaluate.js';
+import { all, eni, group, icmp, prefixList, proto, rulesOf, tcp, udp, type ScopeSpec } from '../helpers/builders.js';
+import { runCase, ruleTester } from '../helpers/rule-tester.js';
 
 const one = (...ingress: ReturnType<typeof tcp>[]) => ({ groups: [group({ id: 'sg-target', ingress })] });
+const PL = 'pl-0123456789abcdef0';
+/** One group whose ingress may use PL, with PL's entries collected (GetManagedPrefixListEntries). */
+const withList = (entries: string[], ...ingress: ReturnType<typeof tcp>[]): ScopeSpec => ({ ...one(...ingress), prefixListEntries: { [PL]: entries } });
 
 ruleTester(rule, {
   valid: [
@@ -11,6 +17,15 @@ ruleTester(rule, {
     { name: 'tcp 22 from everything private (RFC 1918 + ULA)', data: one(tcp(22, '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7')) },
     { name: 'tcp 22 from a group reference', data: one(tcp(22, 'sg-0123456789abcdef0')) },
     { name: 'tcp 22 from an unresolved prefix list is not counted as the internet', data: one(tcp(22, 'pl-0123456789abcdef0')) },
+    { name: 'tcp 22 from a resolved prefix list of office ranges', data: withList(['52.94.76.10/32', '52.94.77.0/27', '2600:1f00::/56'], tcp(22, PL)) },
+    { name: 'tcp 22 from a resolved prefix list of private ranges', data: withList(['10.0.0.0/8', '192.168.0.0/16', 'fc00::/7'], tcp(22, PL)) },
+    { name: 'tcp 22 from a resolved prefix list holding one half only', data: withList(['0.0.0.0/1'], tcp(22, PL)) },
+    { name: 'tcp 22 from a resolved but empty prefix list', data: withList([], tcp(22, PL)) },
+    {
+      name: 'all traffic from a resolved 0.0.0.0/0 prefix list is left to all-traffic-open-to-internet when it is enabled',
+      data: withList(['0.0.0.0/0'], all(PL)),
+      alsoEnabled: ['all-traffic-open-to-internet'],
+    },
     { name: 'tcp 80 from anywhere is not SSH', data: one(tcp(80, '0.0.0.0/0', '::/0')) },
     { name: 'tcp 23-79 from anywhere just misses 22', data: one(tcp([23, 79], '0.0.0.0/0')) },
     { name: 'tcp 0-21 from anywhere just misses 22', data: one(tcp([0, 21], '0.0.0.0/0')) },
@@ -98,13 +113,41 @@ ruleTester(rule, {
       findings: [{ messageId: 'open', data: { families: 'IPv6', via: 'tcp 22 from ::/0' } }],
     },
     {
-      name: 'option ports: each configured port is its own finding',
+      name: 'option ports: one finding per group listing every configured port that is open',
       data: one(tcp([22, 2222], '0.0.0.0/0')),
-      options: { ports: [22, 2222] },
-      findings: [
-        { messageId: 'open', key: 'tcp/22' },
-        { messageId: 'open', key: 'tcp/2222' },
-      ],
+      options: { ports: [22, 2222, 8022] },
+      findings: [{ messageId: 'open', key: 'tcp/22,tcp/2222', data: { ports: 'SSH (tcp 22, tcp 2222) open', via: 'tcp 22-2222 from 0.0.0.0/0' } }],
+    },
+    {
+      name: 'option ports replaces the default list',
+      data: one(tcp(22, '0.0.0.0/0'), tcp(2222, '::/0')),
+      options: { ports: [2222] },
+      findings: [{ messageId: 'open', key: 'tcp/2222', data: { ports: 'SSH (tcp 2222) open', families: 'IPv6' } }],
+    },
+    {
+      name: 'a resolved prefix list holding 0.0.0.0/0 is the internet',
+      data: withList(['0.0.0.0/0'], tcp(22, PL)),
+      findings: [{ messageId: 'open', key: 'tcp/22', data: { families: 'IPv4', via: `tcp 22 from ${PL}` } }],
+    },
+    {
+      name: 'a resolved prefix list holding ::/0 is the IPv6 internet',
+      data: withList(['::/0'], tcp(22, PL)),
+      findings: [{ messageId: 'open', key: 'tcp/22', data: { families: 'IPv6' } }],
+    },
+    {
+      name: 'a resolved prefix list holding both halves',
+      data: withList(['0.0.0.0/1', '128.0.0.0/1'], tcp(22, PL)),
+      findings: [{ messageId: 'open', key: 'tcp/22', data: { families: 'IPv4' } }],
+    },
+    {
+      name: 'a resolved prefix list holding one half, beside a CIDR for the other half',
+      data: withList(['128.0.0.0/1'], tcp(22, '0.0.0.0/1'), tcp([0, 1023], PL)),
+      findings: [{ messageId: 'open', key: 'tcp/22', data: { via: `tcp 22 from 0.0.0.0/1; tcp 0-1023 from ${PL}` } }],
+    },
+    {
+      name: 'all traffic from a resolved 0.0.0.0/0 prefix list, with all-traffic disabled',
+      data: { ...withList(['0.0.0.0/0'], all(PL)), prefixLists: [prefixList({ id: PL, name: 'everyone' })] },
+      findings: [{ messageId: 'open', key: 'tcp/22', data: { via: `all traffic from ${PL} (everyone)` } }],
     },
     {
       name: 'an attached group carries its blast radius',
@@ -125,4 +168,82 @@ ruleTester(rule, {
     { name: 'ports must not be empty', options: { ports: [] }, error: /ports must NOT have fewer than 1 items/ },
     { name: 'unknown option', options: { port: 22 }, error: /must NOT have additional properties \(port\)/ },
   ],
+});
+
+describe('ssh-open-to-internet: findings in detail', () => {
+  const G = 'sg-0123456789abcdef0';
+  const only = (data: ScopeSpec, extra: { alsoEnabled?: string[]; options?: Record<string, unknown> } = {}): Finding => {
+    const { findings } = runCase(rule, { name: 'detail', data, ...extra });
+    assert.equal(findings.length, 1, `expected one finding, got ${findings.length}`);
+    return findings[0] as Finding;
+  };
+  /** One group with its `sgr-` ids collected: sgr-0123456789abcdef0<n>, n counting sources in order. */
+  const withRuleIds = (...ingress: ReturnType<typeof tcp>[]): ScopeSpec => {
+    const g = group({ id: G, ingress });
+    return { groups: [g], securityGroupRules: rulesOf(g) };
+  };
+
+  test('the message, ports and sources', () => {
+    const f = only(one(tcp(22, '0.0.0.0/0', '::/0', '10.0.0.0/8')));
+    assert.equal(f.message, 'SSH (tcp 22) open to the internet over IPv4 and IPv6 via tcp 22 from 0.0.0.0/0; tcp 22 from ::/0');
+    assert.deepEqual(f.ports, [{ protocol: 'tcp', from: 22, to: 22 }]);
+    assert.deepEqual(f.sources, ['0.0.0.0/0', '::/0']);
+  });
+
+  test('with sgr- ids: revokes exactly the rules that open 22 to the internet', () => {
+    // rulesOf numbers IPv4 sources before IPv6 ones: …00 tcp 22 0.0.0.0/0; …01 tcp 22 10.0.0.0/8 (private);
+    // …02 tcp 22 ::/0; …03 tcp 443 0.0.0.0/0
+    const f = only(withRuleIds(tcp(22, '0.0.0.0/0', '::/0', '10.0.0.0/8'), tcp(443, '0.0.0.0/0')));
+    assert.equal(
+      f.remediationCommand,
+      `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef00 sgr-0123456789abcdef02`,
+    );
+  });
+
+  test('with sgr- ids: several configured ports, one command for all their rules', () => {
+    const f = only(withRuleIds(tcp(22, '0.0.0.0/0'), tcp(2222, '::/0')), { options: { ports: [22, 2222] } });
+    assert.equal(f.key, 'tcp/22,tcp/2222');
+    assert.equal(
+      f.remediationCommand,
+      `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef00 sgr-0123456789abcdef01`,
+    );
+  });
+
+  test('with sgr- ids: a resolved 0.0.0.0/0 prefix list rule is revoked by its id', () => {
+    const f = only({ ...withRuleIds(tcp(22, '10.0.0.0/8', PL)), prefixListEntries: { [PL]: ['0.0.0.0/0'] } });
+    assert.deepEqual(f.sources, [PL]);
+    assert.equal(
+      f.remediationCommand,
+      `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef01`,
+    );
+  });
+
+  test('with sgr- ids and all-traffic enabled: the all-traffic permission is not revoked here', () => {
+    const f = only(withRuleIds(all('0.0.0.0/0'), tcp(22, '::/0')), { alsoEnabled: ['all-traffic-open-to-internet'] });
+    assert.equal(
+      f.remediationCommand,
+      `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef01`,
+    );
+  });
+
+  test('without sgr- ids: the two-step fallback', () => {
+    const f = only(one(tcp(22, '0.0.0.0/0')));
+    assert.equal(
+      f.remediationCommand,
+      'aws ec2 describe-security-group-rules --region us-east-1 --filters Name=group-id,Values=sg-target' +
+        '  # then: aws ec2 revoke-security-group-ingress --region us-east-1 --group-id sg-target --security-group-rule-ids <sgr-id>',
+    );
+  });
+
+  test('when one offending rule has no sgr- id: the fallback, not a partial command', () => {
+    const g = group({ id: G, ingress: [tcp(22, '0.0.0.0/0', '::/0')] });
+    const f = only({ groups: [g], securityGroupRules: rulesOf(g).filter((r) => r.CidrIpv6 === undefined) });
+    assert.match(f.remediationCommand ?? '', /^aws ec2 describe-security-group-rules /);
+  });
+
+  test('sgr- ids of another group are not used', () => {
+    const other = group({ id: 'sg-other', ingress: [tcp(22, '0.0.0.0/0')] });
+    const f = only({ groups: [group({ id: G, ingress: [tcp(22, '0.0.0.0/0')] }), group({ id: 'sg-other' })], securityGroupRules: rulesOf(other) });
+    assert.match(f.remediationCommand ?? '', /^aws ec2 describe-security-group-rules /);
+  });
 });

@@ -1,8 +1,13 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import rule from '../../rules/too-many-open-ports.js';
-import { all, eni, group, icmp, proto, tcp, udp } from '../helpers/builders.js';
-import { ruleTester } from '../helpers/rule-tester.js';
+import { all, eni, group, icmp, proto, tcp, udp, type ScopeSpec } from '../helpers/builders.js';
+import { runCase, ruleTester } from '../helpers/rule-tester.js';
 
 const one = (...ingress: ReturnType<typeof tcp>[]) => ({ groups: [group({ id: 'sg-target', ingress })] });
+const PL = 'pl-0123456789abcdef0';
+/** One group whose ingress may use PL, with PL's entries collected (GetManagedPrefixListEntries). */
+const withList = (entries: string[], ...ingress: ReturnType<typeof tcp>[]): ScopeSpec => ({ ...one(...ingress), prefixListEntries: { [PL]: entries } });
 
 ruleTester(rule, {
   valid: [
@@ -36,6 +41,12 @@ ruleTester(rule, {
       alsoEnabled: ['all-traffic-open-to-internet'],
     },
     { name: 'option maxOpenPorts raises the limit', data: one(tcp([8000, 8100], '0.0.0.0/0')), options: { maxOpenPorts: 101 } },
+    {
+      name: 'all traffic from a resolved 0.0.0.0/0 prefix list is left to all-traffic-open-to-internet when it is enabled',
+      data: withList(['0.0.0.0/0'], all(PL), tcp(22, '10.0.0.0/8')),
+      alsoEnabled: ['all-traffic-open-to-internet'],
+    },
+    { name: 'exactly 10 ports from a resolved prefix list', data: withList(['52.94.76.10/32'], tcp([1, 10], PL)) },
   ],
   invalid: [
     {
@@ -81,6 +92,31 @@ ruleTester(rule, {
     {
       name: 'tcp 8000-8100 from a prefix list keeps medium (its entries are not known to be private)',
       data: one(tcp([8000, 8100], 'pl-0123456789abcdef0')),
+      findings: [{ messageId: 'tooMany', severity: 'medium', data: { count: 101 } }],
+    },
+    {
+      name: 'tcp 8000-8100 from a resolved prefix list whose entries are all private: severity low',
+      data: withList(['10.0.0.0/8', '192.168.0.0/16', 'fc00::/7'], tcp([8000, 8100], PL)),
+      findings: [{ messageId: 'tooMany', severity: 'low', data: { count: 101, privateNote: ' (private sources only)' } }],
+    },
+    {
+      name: 'a private resolved prefix list beside a private CIDR: severity low',
+      data: withList(['192.168.0.0/16'], tcp([8000, 8050], PL), udp([8000, 8049], '10.0.0.0/8')),
+      findings: [{ messageId: 'tooMany', severity: 'low', data: { count: 101 } }],
+    },
+    {
+      name: 'tcp 8000-8100 from a resolved prefix list with one public entry: severity medium',
+      data: withList(['10.0.0.0/8', '52.94.76.10/32'], tcp([8000, 8100], PL)),
+      findings: [{ messageId: 'tooMany', severity: 'medium', data: { count: 101 } }],
+    },
+    {
+      name: 'a private resolved prefix list beside an unresolved one: severity medium',
+      data: { ...withList(['10.0.0.0/8'], tcp([8000, 8050], PL)), groups: [group({ id: 'sg-target', ingress: [tcp([8000, 8050], PL), tcp([8051, 8100], 'pl-0ffffffffffffffff')] })] },
+      findings: [{ messageId: 'tooMany', severity: 'medium', data: { count: 101 } }],
+    },
+    {
+      name: 'tcp 8000-8100 from a resolved 0.0.0.0/0 prefix list: severity medium',
+      data: withList(['0.0.0.0/0'], tcp([8000, 8100], PL)),
       findings: [{ messageId: 'tooMany', severity: 'medium', data: { count: 101 } }],
     },
     {
@@ -182,4 +218,17 @@ ruleTester(rule, {
     { name: 'maxOpenPorts must not exceed every tcp and udp port', options: { maxOpenPorts: 131073 }, error: /maxOpenPorts must be <= 131072/ },
     { name: 'unknown option', options: { maxPorts: 10 }, error: /must NOT have additional properties \(maxPorts\)/ },
   ],
+});
+
+test('too-many-open-ports: ports and sources of a private prefix-list finding', () => {
+  const { findings } = runCase(rule, { name: 'detail', data: withList(['10.0.0.0/8'], tcp([8000, 8100], PL), udp(53, '10.0.0.0/8', 'sg-0123456789abcdef0')) });
+  assert.equal(findings.length, 1);
+  const [f] = findings;
+  assert.equal(f?.severity, 'low');
+  assert.deepEqual(f?.ports, [
+    { protocol: 'tcp', from: 8000, to: 8100 },
+    { protocol: 'udp', from: 53, to: 53 },
+  ]);
+  assert.deepEqual(f?.sources, [PL, '10.0.0.0/8'], 'the group reference opens no counted port');
+  assert.equal(f?.evidence['privateSourcesOnly'], true);
 });
