@@ -131,6 +131,8 @@ async function readJson(path: string): Promise<unknown> {
 function kindOfList(items: readonly unknown[]): DataKind | undefined {
   const first = items[0];
   if (!isObject(first)) return undefined;
+  // A stale group also has GroupId and GroupName: tell it apart before the security groups.
+  if ('StaleIpPermissions' in first || 'StaleIpPermissionsEgress' in first) return 'staleSecurityGroups';
   if ('GroupId' in first && ('IpPermissions' in first || 'GroupName' in first)) return 'securityGroups';
   if ('NetworkInterfaceId' in first) return 'networkInterfaces';
   if ('Instances' in first && 'ReservationId' in first) return 'instances';
@@ -140,6 +142,8 @@ function kindOfList(items: readonly unknown[]): DataKind | undefined {
   if ('FlowLogId' in first) return 'flowLogs';
   if ('SecurityGroupRuleId' in first) return 'securityGroupRules';
   if ('PrefixListId' in first && 'PrefixListName' in first) return 'prefixLists';
+  // --query Entries of get-managed-prefix-list-entries: {Cidr, Description?} only.
+  if ('Cidr' in first && Object.keys(first).every((k) => k === 'Cidr' || k === 'Description')) return 'prefixListEntries';
   return undefined;
 }
 
@@ -148,6 +152,7 @@ type Detected = { kind: DataKind; items: readonly unknown[] } | { snapshot: unkn
 function detect(path: string, data: unknown): Detected {
   if (Array.isArray(data)) {
     const kind = kindOfList(data);
+    if (kind === 'prefixListEntries') return { kind, items: [{ PrefixListId: prefixListIdOf(path, {}), Entries: data }] };
     return kind ? { kind, items: data } : { unknown: data.length === 0 ? 'an empty list' : 'a list of unrecognized items' };
   }
   if (!isObject(data)) return { unknown: 'not an object' };

@@ -7,9 +7,10 @@ import { loadInputs, regionOfZone, type LoadOptions } from '../../src/collect/fi
 import { serializeSnapshot } from '../../src/collect/snapshot.js';
 import type { RawSnapshot } from '../../src/collect/types.js';
 import { SgAuditError } from '../../src/errors.js';
-import type { DataKind } from '../../src/model/kinds.js';
+import { DATA_KINDS, DATA_KIND_INFO, type DataKind } from '../../src/model/kinds.js';
 import { normalize } from '../../src/model/normalize.js';
 import { ACCOUNT, eni, group, instance, snapshot, tcp } from '../helpers/builders.js';
+import { REPO_ROOT, runMain } from '../helpers/cli.js';
 
 // The prefix has an underscore so no temp path component looks like a region or an account id.
 const roots: string[] = [];
@@ -172,8 +173,8 @@ describe('loadInputs: placing files in account × region scopes', () => {
       expected: { scopes: [`${ACCOUNT}/us-east-1: securityGroups=1`], warnings: [/skipped .*notes\.json: not recognized as aws ec2 describe-\* output \(top-level key Foo\)/] },
     },
     {
-      name: 'a recognized but unused file ({"Subnets": []}) is silently ignored',
-      input: { tree: { 'us-east-1/sgs.json': { SecurityGroups: [group({ id: 'sg-1' })] }, 'us-east-1/subnets.json': { Subnets: [] } } },
+      name: 'a recognized but unused file ({"RouteTables": []}) is silently ignored',
+      input: { tree: { 'us-east-1/sgs.json': { SecurityGroups: [group({ id: 'sg-1' })] }, 'us-east-1/rtbs.json': { RouteTables: [] } } },
       expected: { scopes: [`${ACCOUNT}/us-east-1: securityGroups=1`], warnings: [] },
     },
     {
@@ -209,13 +210,13 @@ describe('loadInputs: placing files in account × region scopes', () => {
   test('origins name the files; inputs list every file read', async () => {
     const root = tempTree({
       'us-east-1/sgs.json': { SecurityGroups: [group({ id: 'sg-1' })] },
-      'us-east-1/subnets.json': { Subnets: [] },
+      'us-east-1/rtbs.json': { RouteTables: [] },
     });
     const snap = await loadInputs([root]);
     const sgs = snap.scopes[0]?.kinds.securityGroups;
     assert.ok(sgs?.status === 'ok');
     assert.deepEqual(sgs.parts.map((p) => p.origin), [path.join(root, 'us-east-1', 'sgs.json')]);
-    assert.deepEqual(snap.inputs, [path.join(root, 'us-east-1', 'sgs.json'), path.join(root, 'us-east-1', 'subnets.json')]);
+    assert.deepEqual(snap.inputs, [path.join(root, 'us-east-1', 'rtbs.json'), path.join(root, 'us-east-1', 'sgs.json')]);
   });
 
   test('a single file given explicitly', async () => {
@@ -224,13 +225,13 @@ describe('loadInputs: placing files in account × region scopes', () => {
     assert.deepEqual(summary(snap), [`${ACCOUNT}/eu-north-1: securityGroups=1`]);
   });
 
-  test('kinds present per scope: SGs only → ENIs, instances and VPCs absent after normalize', async () => {
+  test('kinds present per scope: SGs only → every other kind absent after normalize', async () => {
     const root = tempTree({ 'us-east-1/sgs.json': { SecurityGroups: [group({ id: 'sg-1' })] } });
     const m = normalize(await loadInputs([root]));
     const scope = m.scopes[0];
     assert.ok(scope);
     const states = Object.fromEntries([...scope.kinds].map(([k, v]) => [k, v.state])) as Record<DataKind, string>;
-    assert.deepEqual(states, { securityGroups: 'ok', networkInterfaces: 'absent', instances: 'absent', vpcs: 'absent' });
+    assert.deepEqual(states, Object.fromEntries(DATA_KINDS.map((k) => [k, k === 'securityGroups' ? 'ok' : 'absent'])));
     assert.equal(m.groups.length, 1);
   });
 
@@ -245,6 +246,218 @@ describe('loadInputs: placing files in account × region scopes', () => {
     const m = normalize(snap);
     assert.deepEqual(m.groups.map((g) => g.id).sort(), ['sg-file', 'sg-snap']);
   });
+});
+
+// Raw items of the other kinds, as `aws ec2 describe-*` prints them.
+const PL = 'pl-0123456789abcdef0';
+const OTHER_ACCOUNT = '222233334444';
+const subnetItem = { SubnetId: 'subnet-1', VpcId: 'vpc-1', CidrBlock: '10.0.1.0/24', OwnerId: ACCOUNT, State: 'available' };
+const naclItem = {
+  NetworkAclId: 'acl-1', VpcId: 'vpc-1', OwnerId: ACCOUNT, IsDefault: true, Associations: [{ NetworkAclAssociationId: 'aclassoc-1', NetworkAclId: 'acl-1', SubnetId: 'subnet-1' }],
+  Entries: [
+    { RuleNumber: 100, Protocol: '6', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0', PortRange: { From: 22, To: 22 } },
+    { RuleNumber: 32767, Protocol: '-1', RuleAction: 'deny', Egress: false, CidrBlock: '0.0.0.0/0' },
+  ],
+};
+const flowLogItem = { FlowLogId: 'fl-1', ResourceId: 'vpc-1', FlowLogStatus: 'ACTIVE', DeliverLogsStatus: 'SUCCESS', TrafficType: 'ALL', CreationTime: '2024-03-04T10:30:11.214000+00:00' };
+const ruleItem = { SecurityGroupRuleId: 'sgr-1', GroupId: 'sg-1', GroupOwnerId: ACCOUNT, IsEgress: false, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0', Tags: [] };
+const prefixListItem = { PrefixListId: PL, PrefixListName: 'office', AddressFamily: 'IPv4', State: 'create-complete', MaxEntries: 10, Version: 2, OwnerId: ACCOUNT };
+const entryItems = [{ Cidr: '0.0.0.0/0', Description: 'anyone' }, { Cidr: '192.0.2.0/24' }];
+const staleItem = {
+  GroupId: 'sg-1', GroupName: 'db', Description: 'db', VpcId: 'vpc-1', StaleIpPermissionsEgress: [],
+  StaleIpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [], PrefixListIds: [], UserIdGroupPairs: [{ GroupId: 'sg-gone', VpcId: 'vpc-peer', PeeringStatus: 'deleted' }] }],
+};
+const entriesFile = `get-managed-prefix-list-entries.${PL}.json`;
+
+describe('loadInputs: every data kind, by top-level key and as a bare list', () => {
+  const cases: { kind: DataKind; file: string; items: unknown[]; account?: string }[] = [
+    { kind: 'subnets', file: 'describe-subnets.json', items: [subnetItem], account: ACCOUNT },
+    { kind: 'networkAcls', file: 'describe-network-acls.json', items: [naclItem], account: ACCOUNT },
+    { kind: 'flowLogs', file: 'describe-flow-logs.json', items: [flowLogItem] },
+    { kind: 'securityGroupRules', file: 'describe-security-group-rules.json', items: [ruleItem], account: ACCOUNT },
+    { kind: 'prefixLists', file: 'describe-managed-prefix-lists.json', items: [prefixListItem], account: ACCOUNT },
+    { kind: 'prefixListEntries', file: entriesFile, items: entryItems },
+    // Has GroupId and GroupName like a security group: must not be read as one.
+    { kind: 'staleSecurityGroups', file: 'describe-stale-security-groups.json', items: [staleItem] },
+  ];
+  for (const { kind, file, items, account } of cases) {
+    // The entries of one list are one item: {PrefixListId (from the file name), Entries}.
+    const expected = [`${account ?? '?'}/us-east-1: ${kind}=${kind === 'prefixListEntries' ? 1 : items.length}`];
+    const key = DATA_KIND_INFO[kind].resultKey;
+    test(`${kind}: {"${key}": [...]} in ${file}`, async () => {
+      const snap = await loadInputs([tempTree({ [`us-east-1/${file}`]: { [key]: items } })]);
+      assert.deepEqual(summary(snap), expected);
+      assert.deepEqual(snap.warnings, []);
+      const result = snap.scopes[0]?.kinds[kind];
+      assert.ok(result?.status === 'ok');
+      const loaded = result.parts.flatMap((p) => p.items);
+      assert.deepEqual(loaded, kind === 'prefixListEntries' ? [{ PrefixListId: PL, Entries: items }] : items);
+    });
+    test(`${kind}: a bare list (--query ${key}) in ${file}`, async () => {
+      const snap = await loadInputs([tempTree({ [`us-east-1/${file}`]: items })]);
+      assert.deepEqual(summary(snap), expected);
+      assert.deepEqual(snap.warnings, []);
+    });
+    test(`${kind}: an empty {"${key}": []} still marks the kind collected`, async () => {
+      const snap = await loadInputs([tempTree({ [`us-east-1/${file}`]: { [key]: [] }, 'us-east-1/sgs.json': { SecurityGroups: [sgWithArn('us-east-1', 'sg-1')] } })]);
+      const scope = snap.scopes[0];
+      assert.equal(snap.scopes.length, 1);
+      assert.equal(scope?.kinds[kind]?.status, 'ok');
+    });
+  }
+
+  test('the demo account (examples/demo-account) loads every kind, and resolves its prefix lists and sgr- ids', async () => {
+    const dir = path.join(REPO_ROOT, 'examples', 'demo-account', 'us-east-1');
+    const snap = await loadInputs([dir]);
+    assert.deepEqual(snap.warnings, []);
+    assert.equal(snap.scopes.length, 1);
+    assert.deepEqual(Object.keys(snap.scopes[0]?.kinds ?? {}).sort(), [...DATA_KINDS].sort());
+    const m = normalize(snap);
+    const viaLists = m.groups.flatMap((g) => g.ingress).filter((p) => p.source.kind === 'prefix-list');
+    assert.ok(viaLists.some((p) => p.source.kind === 'prefix-list' && p.source.entries !== undefined), 'some prefix list is resolved from its entries file');
+    assert.ok(m.groups.flatMap((g) => g.ingress).some((p) => p.ruleId?.startsWith('sgr-')));
+  });
+});
+
+describe('loadInputs: prefix-list entries files', () => {
+  const cases: { name: string; tree: Tree; expected: { PrefixListId: string; Entries: unknown[] }[] }[] = [
+    {
+      name: 'the list id comes from the file name (get-managed-prefix-list-entries.<pl-id>.json)',
+      tree: { [`us-east-1/${entriesFile}`]: { Entries: entryItems } },
+      expected: [{ PrefixListId: PL, Entries: entryItems }],
+    },
+    {
+      name: 'any file name holding the id will do',
+      tree: { 'us-east-1/pl-0abcdef12-entries.json': { Entries: [] } },
+      expected: [{ PrefixListId: 'pl-0abcdef12', Entries: [] }],
+    },
+    {
+      name: 'a PrefixListId key in the file wins over the name',
+      tree: { [`us-east-1/${entriesFile}`]: { PrefixListId: 'pl-0fedcba9876543210', Entries: entryItems } },
+      expected: [{ PrefixListId: 'pl-0fedcba9876543210', Entries: entryItems }],
+    },
+    {
+      name: 'a bare list named after its list',
+      tree: { [`us-east-1/${entriesFile}`]: entryItems },
+      expected: [{ PrefixListId: PL, Entries: entryItems }],
+    },
+    {
+      name: 'two lists, two files: one item each, in one kind',
+      tree: {
+        [`us-east-1/${entriesFile}`]: { Entries: entryItems },
+        'us-east-1/get-managed-prefix-list-entries.pl-11112222.json': { Entries: [{ Cidr: '10.0.0.0/8' }] },
+      },
+      expected: [{ PrefixListId: PL, Entries: entryItems }, { PrefixListId: 'pl-11112222', Entries: [{ Cidr: '10.0.0.0/8' }] }],
+    },
+  ];
+  for (const { name, tree, expected } of cases) {
+    test(name, async () => {
+      const snap = await loadInputs([tempTree(tree)]);
+      const result = snap.scopes[0]?.kinds.prefixListEntries;
+      assert.ok(result?.status === 'ok');
+      assert.deepEqual(result.parts.flatMap((p) => p.items), expected);
+    });
+  }
+
+  test('entries resolve the groups\' pl- sources, named from describe-managed-prefix-lists', async () => {
+    const m = normalize(await loadInputs([tempTree({
+      'us-east-1/sgs.json': { SecurityGroups: [group({ id: 'sg-1', ingress: [tcp(22, PL)] })] },
+      'us-east-1/pls.json': { PrefixLists: [prefixListItem] },
+      [`us-east-1/${entriesFile}`]: { Entries: entryItems },
+    })]));
+    const source = m.groups[0]?.ingress[0]?.source;
+    assert.equal(source?.kind, 'prefix-list');
+    if (source?.kind === 'prefix-list') {
+      assert.equal(source.name, 'office');
+      assert.deepEqual(source.entries?.map((c) => c.text), ['0.0.0.0/0', '192.0.2.0/24']);
+    }
+  });
+
+  for (const [name, content] of [['{"Entries": [...]}', { Entries: entryItems }], ['a bare list', entryItems]] as const) {
+    test(`entries that do not say their list (${name}) are an input error: exit 2, one line`, async () => {
+      const root = tempTree({ 'us-east-1/entries.json': content, 'us-east-1/sgs.json': { SecurityGroups: [group({ id: 'sg-1' })] } });
+      await assert.rejects(loadInputs([root]), (error: unknown) => {
+        assert.ok(error instanceof SgAuditError);
+        assert.equal(error.kind, 'input');
+        assert.match(error.message, /entries\.json holds prefix list entries but does not say which list/);
+        assert.match(error.hint ?? '', /get-managed-prefix-list-entries\.pl-/);
+        return true;
+      });
+      const run = await runMain(['--input', root, '--format', 'json']);
+      assert.equal(run.code, 2);
+      assert.equal(run.stdout, '');
+      assert.equal(run.stderr.trimEnd().split('\n').length, 1, run.stderr);
+      assert.match(run.stderr, /^sg-audit: error: .*entries\.json holds prefix list entries but does not say which list/);
+    });
+  }
+});
+
+describe('loadInputs: region and account of the other kinds', () => {
+  const cases: { name: string; tree: Tree; expected: string[] }[] = [
+    {
+      name: 'SubnetArn names the region and the account',
+      tree: { 'data/subnets.json': { Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-1', CidrBlock: '10.0.0.0/24',
+        SubnetArn: `arn:aws:ec2:eu-west-2:${OTHER_ACCOUNT}:subnet/subnet-1` }] } },
+      expected: [`${OTHER_ACCOUNT}/eu-west-2: subnets=1`],
+    },
+    {
+      name: 'an AWS-managed list\'s PrefixListArn names the region; its "aws" account and "AWS" owner are ignored',
+      tree: {
+        'data/pls.json': { PrefixLists: [{ PrefixListId: PL, PrefixListName: 'com.amazonaws.ap-northeast-1.s3', OwnerId: 'AWS',
+          PrefixListArn: `arn:aws:ec2:ap-northeast-1:aws:prefix-list/${PL}` }] },
+        'data/sgs.json': { SecurityGroups: [group({ id: 'sg-1' })] },
+      },
+      expected: [`${ACCOUNT}/ap-northeast-1: prefixLists=1 securityGroups=1`],
+    },
+    {
+      name: 'an AWS-managed list alone names no account',
+      tree: { 'data/pls.json': { PrefixLists: [{ PrefixListId: PL, PrefixListName: 'com.amazonaws.ap-northeast-1.s3', OwnerId: 'AWS',
+        PrefixListArn: `arn:aws:ec2:ap-northeast-1:aws:prefix-list/${PL}` }] } },
+      expected: ['?/ap-northeast-1: prefixLists=1'],
+    },
+    {
+      name: 'a customer list\'s 12-digit OwnerId names the account',
+      tree: { 'eu-west-1/pls.json': { PrefixLists: [{ ...prefixListItem, OwnerId: OTHER_ACCOUNT }] } },
+      expected: [`${OTHER_ACCOUNT}/eu-west-1: prefixLists=1`],
+    },
+    {
+      name: 'SecurityGroupRuleArn names the region and the account',
+      tree: { 'data/sgrs.json': { SecurityGroupRules: [{ ...ruleItem, GroupOwnerId: undefined,
+        SecurityGroupRuleArn: `arn:aws:ec2:sa-east-1:${OTHER_ACCOUNT}:security-group-rule/sgr-1` }] } },
+      expected: [`${OTHER_ACCOUNT}/sa-east-1: securityGroupRules=1`],
+    },
+    {
+      name: 'GroupOwnerId names the account of security group rules',
+      tree: { 'ca-central-1/sgrs.json': { SecurityGroupRules: [{ ...ruleItem, GroupOwnerId: OTHER_ACCOUNT }] } },
+      expected: [`${OTHER_ACCOUNT}/ca-central-1: securityGroupRules=1`],
+    },
+    {
+      name: 'flow logs, stale groups and entries (no ARNs) follow the other files of their directory',
+      tree: {
+        'data/sgs.json': { SecurityGroups: [sgWithArn('eu-south-1', 'sg-1')] },
+        'data/flow.json': { FlowLogs: [flowLogItem] },
+        'data/stale.json': { StaleSecurityGroupSet: [staleItem] },
+        [`data/${entriesFile}`]: { Entries: entryItems },
+        'data/nacls.json': { NetworkAcls: [naclItem] },
+      },
+      expected: [`${ACCOUNT}/eu-south-1: flowLogs=1 networkAcls=1 prefixListEntries=1 securityGroups=1 staleSecurityGroups=1`],
+    },
+    {
+      name: 'a flow log\'s DeliverLogsPermissionArn (IAM, no region) names only the account',
+      tree: { 'us-west-1/flow.json': { FlowLogs: [{ ...flowLogItem, DeliverLogsPermissionArn: `arn:aws:iam::${OTHER_ACCOUNT}:role/flow-logs` }] } },
+      expected: [`${OTHER_ACCOUNT}/us-west-1: flowLogs=1`],
+    },
+    {
+      name: 'a subnet\'s AvailabilityZone names the region when there is no ARN',
+      tree: { 'data/subnets.json': { Subnets: [{ ...subnetItem, AvailabilityZone: 'eu-north-1b' }] } },
+      expected: [`${ACCOUNT}/eu-north-1: subnets=1`],
+    },
+  ];
+  for (const { name, tree, expected } of cases) {
+    test(name, async () => {
+      assert.deepEqual(summary(await loadInputs([tempTree(tree)])), expected);
+    });
+  }
 });
 
 describe('loadInputs: errors', () => {
@@ -291,7 +504,7 @@ describe('loadInputs: errors', () => {
     },
     {
       name: 'only a recognized but unused file has no security group data',
-      input: { tree: { 'subnets.json': { Subnets: [] } }, paths: ['subnets.json'] },
+      input: { tree: { 'rtbs.json': { RouteTables: [] } }, paths: ['rtbs.json'] },
       expected: { message: /no security group data in/ },
     },
     {

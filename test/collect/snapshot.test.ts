@@ -102,6 +102,52 @@ describe('serializeSnapshot → parseSnapshot', () => {
     assert.deepEqual(after_.scopes[0]?.kinds.get('instances'), before.scopes[0]?.kinds.get('instances'));
   });
 
+  test('the other kinds round-trip: one entries item per list, stale groups, a NotCollected per-id kind, Dates as ISO text', () => {
+    const pl = 'pl-0123456789abcdef0';
+    const created = new Date('2025-06-01T08:00:00.000Z');
+    const live: RawSnapshot = {
+      source: 'aws',
+      inputs: [],
+      scopes: [
+        {
+          accountId: ACCOUNT,
+          region: 'us-east-1',
+          kinds: {
+            securityGroups: { status: 'ok', parts: [{ items: [group({ id: 'sg-pl', ingress: [tcp(22, pl)] })] }] },
+            prefixLists: { status: 'ok', parts: [{ items: [{ PrefixListId: pl, PrefixListName: 'partners', OwnerId: ACCOUNT }] }] },
+            prefixListEntries: { status: 'ok', parts: [{ items: [{ PrefixListId: pl, Entries: [{ Cidr: '0.0.0.0/0' }] }] }] },
+            flowLogs: { status: 'ok', parts: [{ items: [{ FlowLogId: 'fl-1', ResourceId: 'vpc-1', FlowLogStatus: 'ACTIVE', CreationTime: created }] }] },
+            staleSecurityGroups: { status: 'ok', parts: [{ items: [{ GroupId: 'sg-pl', VpcId: 'vpc-1', StaleIpPermissions: [] }] }] },
+          },
+        },
+        {
+          accountId: ACCOUNT,
+          region: 'eu-west-1',
+          kinds: {
+            securityGroups: { status: 'error', error: { code: 'AuthFailure', message: 'no', operation: 'DescribeSecurityGroups' } },
+            prefixListEntries: {
+              status: 'error',
+              error: { code: 'NotCollected', message: 'not collected: DescribeSecurityGroups failed (AuthFailure)', operation: 'GetManagedPrefixListEntries', hint: 'fix it' },
+            },
+          },
+        },
+      ],
+      warnings: [],
+    };
+    const back = parseSnapshot('snap.json', JSON.parse(serializeSnapshot(live, META)));
+    const us = back.scopes[0]?.kinds;
+    assert.deepEqual(us?.prefixListEntries, { status: 'ok', parts: [{ origin: 'snap.json', items: [{ PrefixListId: pl, Entries: [{ Cidr: '0.0.0.0/0' }] }] }] });
+    const flow = us?.flowLogs;
+    assert.ok(flow?.status === 'ok');
+    assert.equal((flow.parts[0]?.items[0] as { CreationTime: unknown }).CreationTime, '2025-06-01T08:00:00.000Z');
+    assert.deepEqual(back.scopes[1]?.kinds.prefixListEntries, live.scopes[1]?.kinds.prefixListEntries);
+    // The prefix list still resolves into the group's source after the trip.
+    const source = normalize(back).groups[0]?.ingress[0]?.source;
+    assert.ok(source?.kind === 'prefix-list' && source.name === 'partners');
+    assert.deepEqual(source.entries?.map((c) => c.text), ['0.0.0.0/0']);
+    assert.equal(normalize(back).staleByGroup.size, 0);
+  });
+
   test('a file-sourced snapshot stays file-sourced', () => {
     const snap: RawSnapshot = { source: 'file', inputs: [], scopes: [{ region: 'us-east-1', kinds: {} }], warnings: [] };
     assert.equal(parseSnapshot('s.json', JSON.parse(serializeSnapshot(snap, META))).source, 'file');
@@ -114,7 +160,7 @@ describe('parseSnapshot', () => {
   const ok: { name: string; input: unknown; expected: RawScope[] }[] = [
     {
       name: 'unknown kinds (from a newer sg-audit) are ignored',
-      input: { ...header, scopes: [{ region: 'us-east-1', kinds: { subnets: { status: 'ok', items: [{ SubnetId: 'subnet-1' }] }, securityGroups: { status: 'ok', items: [] } } }] },
+      input: { ...header, scopes: [{ region: 'us-east-1', kinds: { routeTables: { status: 'ok', items: [{ RouteTableId: 'rtb-1' }] }, securityGroups: { status: 'ok', items: [] } } }] },
       expected: [{ region: 'us-east-1', kinds: { securityGroups: { status: 'ok', parts: [{ origin: 's.json', items: [] }] } } }],
     },
     {

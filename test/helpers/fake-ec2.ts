@@ -50,8 +50,10 @@ export interface FaultContext {
   accountId: string;
   /** 0-based page index of this list call. */
   page: number;
-  /** How many times this exact (account, region, action, token) was requested before. */
+  /** How many times this exact request (account, region, action, parameters, token) was made before. */
   attempt: number;
+  /** The request's parameters (without Action and Version), e.g. PrefixListId or VpcId of a per-id call. */
+  params: Readonly<Record<string, string>>;
 }
 
 export interface FakeEc2Options {
@@ -314,9 +316,10 @@ function matcher<T extends object>(sel: Selector<T>, params: Params, all: readon
   return (t) => tests.every((test) => test(t));
 }
 
-function allowedParams(ids: string[], extra: string[], paginated: boolean): RegExp {
+function allowedParams(ids: string[], extra: string[], paginated: boolean, filters = true): RegExp {
   const names = [...extra, 'DryRun', ...(paginated ? ['MaxResults', 'NextToken'] : [])];
-  return new RegExp(`^(?:${[...names, ...ids.map((id) => `${id}\\.\\d+`), 'Filter\\.\\d+\\.(?:Name|Value\\.\\d+)'].join('|')})$`);
+  const filter = filters ? ['Filter\\.\\d+\\.(?:Name|Value\\.\\d+)'] : [];
+  return new RegExp(`^(?:${[...names, ...ids.map((id) => `${id}\\.\\d+`), ...filter].join('|')})$`);
 }
 
 function list<T extends object>(spec: {
@@ -418,8 +421,9 @@ const ACTIONS: Record<string, ListSpec> = {
     filters: { 'prefix-list-id': (p) => p.PrefixListId, 'prefix-list-name': (p) => p.PrefixListName, 'owner-id': (p) => p.OwnerId },
   }),
   GetManagedPrefixListEntries: {
+    // One list per call, no filters (TargetVersion asks for an older version; the fake has one).
     result: 'entrySet', shape: 'PrefixListEntry', maxResults: PREFIX_LIST_RANGE,
-    allowed: allowedParams([], ['PrefixListId'], true),
+    allowed: allowedParams([], ['PrefixListId', 'TargetVersion'], true, false),
     select({ params, fixture }) {
       const id = params.get('PrefixListId');
       if (!id) throw new ApiError(400, 'MissingParameter', 'The request must contain the parameter PrefixListId');
@@ -436,11 +440,15 @@ const ACTIONS: Record<string, ListSpec> = {
     filters: { 'flow-log-id': (f) => f.FlowLogId, 'resource-id': (f) => f.ResourceId },
   }),
   DescribeStaleSecurityGroups: {
+    // One VPC per call, no filters.
     result: 'staleSecurityGroupSet', shape: 'StaleSecurityGroup', maxResults: [5, 255],
-    allowed: allowedParams([], ['VpcId'], true),
+    allowed: allowedParams([], ['VpcId'], true, false),
     select({ params, fixture }) {
       const vpc = params.get('VpcId');
       if (!vpc) throw new ApiError(400, 'MissingParameter', 'The request must contain the parameter VpcId');
+      if (fixture.vpcs && !fixture.vpcs.some((v) => v.VpcId === vpc)) {
+        throw new ApiError(400, 'InvalidVpcID.NotFound', `The vpc ID '${vpc}' does not exist`);
+      }
       return (fixture.staleSecurityGroups ?? []).filter((g) => g.VpcId === vpc);
     },
   },
@@ -598,11 +606,11 @@ export async function startFakeEc2(options: FakeEc2Options): Promise<FakeEc2> {
       if (token !== undefined && state?.scope !== scope) {
         throw new ApiError(400, 'InvalidPaginationToken', `The pagination token '${token}' is invalid.`);
       }
-      const attemptKey = [account.accountId, region, action, token ?? ''].join('|');
+      const attemptKey = `${scope}|${token ?? ''}`;
       const attempt = attempts.get(attemptKey) ?? 0;
       attempts.set(attemptKey, attempt + 1);
 
-      const fault = options.fault?.({ action, region, accountId: account.accountId, page: state?.page ?? 0, attempt });
+      const fault = options.fault?.({ action, region, accountId: account.accountId, page: state?.page ?? 0, attempt, params: record.params });
       if (fault?.kind === 'throttle') {
         throw isSts ? new ApiError(400, 'Throttling', 'Rate exceeded')
           : new ApiError(400, 'RequestLimitExceeded', 'Request limit exceeded.');

@@ -8,12 +8,15 @@ import {
   DescribeManagedPrefixListsCommand, DescribeNetworkAclsCommand, DescribeNetworkInterfacesCommand, DescribeRegionsCommand,
   DescribeRouteTablesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand,
   DescribeStaleSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client,
-  GetManagedPrefixListEntriesCommand, paginateDescribeSecurityGroups,
+  GetManagedPrefixListEntriesCommand, paginateDescribeFlowLogs, paginateDescribeManagedPrefixLists, paginateDescribeNetworkAcls,
+  paginateDescribeSecurityGroupRules, paginateDescribeSecurityGroups, paginateDescribeStaleSecurityGroups, paginateDescribeSubnets,
+  paginateGetManagedPrefixListEntries,
 } from '@aws-sdk/client-ec2';
 import type { EC2ClientConfig, SecurityGroup } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startFakeEc2, WIRE_SHAPES } from '../helpers/fake-ec2.js';
-import type { AccountFixture, FakeEc2, FakeEc2Options, Fault, RegionFixture } from '../helpers/fake-ec2.js';
+import type { AccountFixture, FakeEc2, FakeEc2Options, Fault, FaultContext, RegionFixture } from '../helpers/fake-ec2.js';
+import { acceptanceRegion } from '../fixtures/acceptance-account.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -235,13 +238,15 @@ describe('fake EC2 endpoint through the real SDK', () => {
       assert.deepEqual((await send(new DescribeFlowLogsCommand({}))).FlowLogs, rich.flowLogs);
       assert.deepEqual((await send(new DescribeStaleSecurityGroupsCommand({ VpcId: VPC }))).StaleSecurityGroupSet,
         rich.staleSecurityGroups);
-      assert.deepEqual((await send(new DescribeStaleSecurityGroupsCommand({ VpcId: 'vpc-0other' }))).StaleSecurityGroupSet, []);
+      // A VPC the region does not have is an error, as in EC2; one without stale rules is an empty list.
+      await rejectsWith(send(new DescribeStaleSecurityGroupsCommand({ VpcId: 'vpc-0other' })), 'InvalidVpcID.NotFound', 400);
       assert.deepEqual((await send(new DescribeRegionsCommand({}))).Regions, [
         { RegionName: 'eu-west-1', Endpoint: 'ec2.eu-west-1.amazonaws.com', OptInStatus: 'opt-in-not-required' },
         { RegionName: 'us-east-1', Endpoint: 'ec2.us-east-1.amazonaws.com', OptInStatus: 'opt-in-not-required' },
       ]);
       assert.deepEqual(fake.violations, []);
-      assert.ok(fake.requests.every((r) => r.status === 200 && r.accountId === ACCOUNT && r.region === 'eu-west-1'));
+      assert.ok(fake.requests.every((r) => r.accountId === ACCOUNT && r.region === 'eu-west-1'));
+      assert.deepEqual(fake.requests.filter((r) => r.status !== 200).map((r) => [r.action, r.status]), [['DescribeStaleSecurityGroups', 400]]);
     } finally {
       client.destroy();
     }
@@ -299,6 +304,80 @@ describe('fake EC2 endpoint through the real SDK', () => {
       // A token is bound to the request it came from.
       await rejectsWith(client.send(new DescribeSecurityGroupsCommand({ NextToken: first.NextToken ?? '', GroupIds: ['sg-x'] })),
         'InvalidPaginationToken', 400);
+    } finally {
+      client.destroy();
+    }
+  }));
+
+  test('the collector\'s paginators read every new kind page by page and reassemble the fixture', async () => {
+    const base = acceptanceRegion('eu-west-1', 'c');
+    const [stale] = base.staleSecurityGroups ?? [];
+    assert.ok(stale);
+    // A second stale group in the same VPC, so that call spans pages too.
+    const fixture: RegionFixture = { ...base, staleSecurityGroups: [stale, { ...stale, GroupId: 'sg-0c00000000000099', GroupName: 'other', StaleIpPermissions: [] }] };
+    const account: AccountFixture = { ...accountA, regions: { 'eu-west-1': fixture } };
+    const fake = await startFakeEc2({ accounts: [account], maxPageSize: 1 });
+    const client = ec2(fake, { account });
+    try {
+      const drain = async <P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[][]> => {
+        const out: T[][] = [];
+        for await (const page of pages) out.push(items(page) ?? []);
+        return out;
+      };
+      const config = (pageSize: number) => ({ client, pageSize });
+      const cases: [string, Promise<unknown[][]>, unknown[] | undefined][] = [
+        ['DescribeSubnets', drain(paginateDescribeSubnets(config(1000), {}), (p) => p.Subnets), fixture.subnets],
+        ['DescribeNetworkAcls', drain(paginateDescribeNetworkAcls(config(1000), {}), (p) => p.NetworkAcls), fixture.networkAcls],
+        ['DescribeFlowLogs', drain(paginateDescribeFlowLogs(config(1000), {}), (p) => p.FlowLogs), fixture.flowLogs],
+        ['DescribeSecurityGroupRules', drain(paginateDescribeSecurityGroupRules(config(1000), {}), (p) => p.SecurityGroupRules), fixture.securityGroupRules],
+        ['DescribeManagedPrefixLists', drain(paginateDescribeManagedPrefixLists(config(100), {}), (p) => p.PrefixLists), fixture.managedPrefixLists],
+      ];
+      for (const [id, entries] of Object.entries(fixture.prefixListEntries ?? {})) {
+        cases.push([`GetManagedPrefixListEntries ${id}`, drain(paginateGetManagedPrefixListEntries(config(100), { PrefixListId: id }), (p) => p.Entries), entries]);
+      }
+      cases.push(['DescribeStaleSecurityGroups', drain(paginateDescribeStaleSecurityGroups(config(255), { VpcId: stale.VpcId }), (p) => p.StaleSecurityGroupSet),
+        fixture.staleSecurityGroups]);
+      for (const [what, pagesPromise, expected] of cases) {
+        const pages = await pagesPromise;
+        assert.ok((expected?.length ?? 0) >= 2, `${what}: the fixture has several items`);
+        assert.equal(pages.length, expected?.length, `${what}: one item a page`);
+        // Deep equality with the SDK-shaped fixture: NACL entries keep PortRange, IcmpTypeCode and
+        // Ipv6CidrBlock, flow logs their Date, rules their ReferencedGroupInfo and PrefixListId,
+        // stale permissions their plain-string IpRanges and group pairs.
+        assert.deepEqual(pages.flat(), expected, what);
+      }
+      const acl = fixture.networkAcls?.find((a) => !a.IsDefault);
+      assert.ok(acl?.Entries?.some((e) => e.PortRange && e.Ipv6CidrBlock) && acl.Entries.some((e) => e.IcmpTypeCode));
+      assert.ok(fixture.securityGroupRules?.some((r) => r.ReferencedGroupInfo?.PeeringStatus === 'deleted'));
+      assert.ok(fixture.securityGroupRules?.some((r) => r.PrefixListId));
+      const params = (action: string) => fake.requests.filter((r) => r.action === action).map((r) => r.params);
+      assert.ok(params('GetManagedPrefixListEntries').every((p) => p['MaxResults'] === '100' && p['PrefixListId']?.startsWith('pl-')));
+      assert.ok(params('DescribeStaleSecurityGroups').every((p) => p['MaxResults'] === '255' && p['VpcId'] === stale.VpcId));
+      assert.deepEqual(fake.violations, []);
+    } finally {
+      client.destroy();
+      await fake.close();
+    }
+  });
+
+  test('per-id calls: parameters are validated, and faults see the id and count attempts per id', () => withFake({
+    fault: (ctx: FaultContext) => (ctx.action === 'GetManagedPrefixListEntries' && ctx.params['PrefixListId'] !== 'pl-0nosuchlist'
+      && ctx.attempt === 0 ? { kind: 'error', status: 503, code: 'Unavailable' } : undefined),
+  }, async (fake) => {
+    const client = ec2(fake, { maxAttempts: 3 });
+    try {
+      // Attempts are counted per request (the list's id included): the first attempt of each list fails, not only the first list's.
+      const entries = await client.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: 'pl-0customer' }));
+      assert.equal(entries.Entries?.length, 2);
+      assert.equal(entries.$metadata.attempts, 2);
+      assert.equal((await client.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: PL }))).$metadata.attempts, 2);
+      assert.deepEqual(fake.requests.map((r) => [r.params['PrefixListId'], r.status]),
+        [['pl-0customer', 503], ['pl-0customer', 200], [PL, 503], [PL, 200]]);
+      await rejectsWith(client.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: 'pl-0customer', MaxResults: 101 })), 'InvalidParameterValue', 400);
+      await rejectsWith(client.send(new DescribeStaleSecurityGroupsCommand({ VpcId: VPC, MaxResults: 256 })), 'InvalidParameterValue', 400);
+      await rejectsWith(client.send(new DescribeStaleSecurityGroupsCommand({ VpcId: VPC, MaxResults: 4 })), 'InvalidParameterValue', 400);
+      await rejectsWith(client.send(new DescribeNetworkAclsCommand({ MaxResults: 4 })), 'InvalidParameterValue', 400);
+      await rejectsWith(client.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: 'pl-0nosuchlist' })), 'InvalidPrefixListID.NotFound', 400);
     } finally {
       client.destroy();
     }
