@@ -7,9 +7,11 @@ import { loadInputs } from '../collect/files.js';
 import type { ProgressEvent } from '../collect/live.js';
 import { serializeSnapshot } from '../collect/snapshot.js';
 import type { RawSnapshot } from '../collect/types.js';
+import { loadConfig } from '../config/load.js';
 import { evaluate } from '../engine/evaluate.js';
 import { exitCodeFor, type FailOn } from '../engine/gate.js';
-import { dataKindsFor, findRule, selectRules } from '../engine/select.js';
+import { dataKindsFor, effectiveRules, findRule, selectRules } from '../engine/select.js';
+import { applySuppressions } from '../engine/suppress.js';
 import { isSgAuditError, usageError } from '../errors.js';
 import { DATA_KINDS, type DataKind } from '../model/kinds.js';
 import { normalize } from '../model/normalize.js';
@@ -33,9 +35,11 @@ export interface Io {
   readonly stderr: OutStream;
   readonly env: NodeJS.ProcessEnv;
   readonly now: () => Date;
+  /** Where the default config file is looked for and --config is resolved (default: process.cwd()). */
+  readonly cwd?: string;
 }
 
-const processIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => new Date() });
+const processIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => new Date(), cwd: process.cwd() });
 
 /**
  * Colour level: --no-color and NO_COLOR turn it off, FORCE_COLOR forces it (0–3), otherwise
@@ -68,6 +72,9 @@ class Progress {
     if (event.type === 'regions') {
       this.total = event.calls;
       this.draw(`collecting ${event.regions.length} region(s)`);
+    } else if (event.type === 'calls-added') {
+      this.total += event.count;
+      this.draw(`${event.region} ${event.operation}`);
     } else {
       this.done++;
       this.draw(`${event.region} ${event.operation}${event.ok ? '' : ' failed'}`);
@@ -118,8 +125,11 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   if (flags.input && (flags.region?.length ?? 0) > 1) {
     throw usageError('with --input, --region names the region of files whose data does not say; give one', 'e.g. --region us-east-1');
   }
-  const rules = selectRules(RULES, { only: flags.rule ?? [], skip: flags.skipRule ?? [] });
-  const failOn = flags.failOn as FailOn;
+  // The config is read first: a bad one stops the run (exit 2) before anything is collected.
+  const config = await loadConfig(flags.config, io.cwd ?? process.cwd(), RULES);
+  const rules = selectRules(RULES, { only: flags.rule ?? [], skip: flags.skipRule ?? [] }, config.rules);
+  // Flag, then config, then high.
+  const failOn = (flags.failOn ?? config.failOn ?? 'high') as FailOn;
   if (flags.output) await checkOutputPath(flags.output, flags.input ?? []);
 
   const startedAt = io.now();
@@ -129,16 +139,26 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   if (flags.output) await checkOutputPath(flags.output, snapshot.source === 'file' ? snapshot.inputs : []);
 
   const model = normalize(snapshot);
-  const evaluation = evaluate(model, rules);
-  const report = buildReport(model, rules, evaluation, {
-    version: VERSION,
-    startedAt: startedAt.toISOString(),
-    finishedAt: io.now().toISOString(),
-    source: snapshot.source,
-    inputs: snapshot.inputs,
-    failOn,
-    warnings: snapshot.warnings,
-  });
+  // Every catalog rule's effective options, so a rule can read another's (enabled or not).
+  const evaluation = evaluate(model, rules, effectiveRules(RULES, config.rules));
+  // Expiry is judged on the day the run started (UTC).
+  const suppression = applySuppressions(evaluation.findings, config.suppressions, startedAt, evaluation.outcomes);
+  const report = buildReport(
+    model,
+    rules,
+    evaluation,
+    {
+      version: VERSION,
+      startedAt: startedAt.toISOString(),
+      finishedAt: io.now().toISOString(),
+      source: snapshot.source,
+      inputs: snapshot.inputs,
+      failOn,
+      ...(config.file !== undefined ? { config: config.file } : {}),
+      warnings: snapshot.warnings,
+    },
+    suppression,
+  );
 
   const format: Format = flags.format ?? 'table';
   const toTerminal = !flags.output && Boolean(io.stdout.isTTY);
@@ -160,7 +180,7 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
       io.stderr.write(`sg-audit: error: ${e.region} ${where}: ${e.code}: ${forTerminal(e.message)}${e.hint ? ` — ${e.hint}` : ''}\n`);
     }
   }
-  return exitCodeFor(evaluation.findings, evaluation.errors, failOn);
+  return exitCodeFor(suppression.findings, evaluation.errors, failOn);
 }
 
 async function runCollect(flags: CollectFlags, io: Io): Promise<number> {

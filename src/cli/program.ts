@@ -15,7 +15,10 @@ export interface AuditFlags extends LiveFlags {
   input?: string[];
   format?: Format;
   output?: string;
-  failOn: string;
+  /** Undefined: the config's failOn, else high. */
+  failOn?: string;
+  /** A path; false for --no-config; undefined to look for a default file. */
+  config?: string | false;
   rule?: string[];
   skipRule?: string[];
   color: boolean;
@@ -43,11 +46,13 @@ Examples:
   $ sg-audit --region all --format json --output sg.json --quiet
                                                       a cron job: JSON report, exit code
   $ sg-audit --input snapshot.json --fail-on critical a CI gate that fails only on critical
+  $ sg-audit --input snapshot.json --config ci/sg-audit.yml
+                                                      rules, severities and suppressions from a config file
   $ aws ec2 describe-security-groups > sgs.json && sg-audit --input sgs.json
 
 Exit codes:
-  0  no finding at or above --fail-on      2  usage, configuration or input error
-  1  findings at or above --fail-on        3  audit incomplete (collection or rule error)
+  0  no unsuppressed finding at or above --fail-on   2  usage, configuration or input error
+  1  unsuppressed findings at or above --fail-on     3  audit incomplete (collection or rule error)
 `;
 
 function addLiveOptions(command: Command): Command {
@@ -63,11 +68,18 @@ function addAuditOptions(command: Command, handlers: Handlers): Command {
     .addOption(new Option('--format <name>', 'report format').choices(FORMATS).default('table'))
     .option('--output <file>', 'write the report to this file (atomically) instead of stdout')
     .addOption(
-      new Option('--fail-on <severity>', 'lowest severity that fails the run (exit 1), or "none"')
-        .choices([...SEVERITIES, 'none'])
-        .default('high'),
+      // No commander default: the flag wins over the config's failOn, which wins over high.
+      new Option('--fail-on <severity>', 'lowest severity that fails the run (exit 1), or "none" (default: the config\'s failOn, else "high")').choices([
+        ...SEVERITIES,
+        'none',
+      ]),
     )
-    .option('--rule <id...>', 'run only these rules')
+    .option(
+      '--config <file>',
+      'config file: rules, severities, options, suppressions (YAML or JSON; default: .sg-audit.yml, .sg-audit.yaml or .sg-audit.json in the current directory)',
+    )
+    .option('--no-config', 'ignore the default config file')
+    .option('--rule <id...>', 'run only these rules (even ones the config turns off)')
     .option('--skip-rule <id...>', 'run every rule but these')
     .option('--no-color', 'never colour the output (also NO_COLOR)')
     .option('--quiet', 'no progress or warnings on stderr; errors only')

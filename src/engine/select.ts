@@ -1,7 +1,9 @@
 // Which rules run, with what severity and options. Pure; the config file (when present) feeds it.
 import { usageError } from '../errors.js';
 import { DATA_KINDS, type DataKind } from '../model/kinds.js';
-import type { AnyRule, RuleScope } from '../rules-kit/types.js';
+import { mergeOptions } from '../rules-kit/merge-options.js';
+import type { AnyRule, RuleScope, Severity } from '../rules-kit/types.js';
+import { closest } from '../suggest.js';
 import type { ResolvedRule } from './evaluate.js';
 
 export interface RuleSelection {
@@ -11,23 +13,17 @@ export interface RuleSelection {
   readonly skip: readonly string[];
 }
 
-function closest(id: string, known: readonly string[]): string | undefined {
-  const distance = (a: string, b: string) => {
-    const d = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = d[0] as number;
-      d[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const tmp = d[j] as number;
-        d[j] = Math.min((d[j] as number) + 1, (d[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = tmp;
-      }
-    }
-    return d[b.length] as number;
-  };
-  const best = [...known].sort((a, b) => distance(id, a) - distance(id, b))[0];
-  return best !== undefined && distance(id, best) <= Math.max(3, id.length / 3) ? best : undefined;
+/** What the config file says about one rule (validated: src/config/validate.ts). */
+export interface RuleSettings {
+  /** false: the rule does not run unless --rule names it. */
+  readonly enabled?: boolean;
+  readonly severity?: Severity;
+  /** Merged over the rule's defaults (objects deep-merge, arrays replace). */
+  readonly options?: Readonly<Record<string, unknown>>;
 }
+
+/** Config settings by rule id. */
+export type RuleSettingsById = ReadonlyMap<string, RuleSettings>;
 
 export function findRule(catalog: readonly AnyRule[], id: string): AnyRule {
   const rule = catalog.find((r) => r.meta.id === id);
@@ -39,16 +35,36 @@ export function findRule(catalog: readonly AnyRule[], id: string): AnyRule {
   );
 }
 
-export function selectRules(catalog: readonly AnyRule[], selection: RuleSelection): ResolvedRule[] {
+/**
+ * The effective severity and options of every catalog rule, enabled or not: the config's
+ * settings over the rule's defaults. Rules read each other's options through this.
+ */
+export function effectiveRules(catalog: readonly AnyRule[], settings: RuleSettingsById = new Map()): ResolvedRule[] {
+  return catalog.map((rule) => {
+    const configured = settings.get(rule.meta.id);
+    const defaults = rule.meta.options?.defaults ?? {};
+    return {
+      rule,
+      severity: configured?.severity ?? rule.meta.severity,
+      options: configured?.options ? mergeOptions(defaults, configured.options) : structuredClone(defaults),
+    };
+  });
+}
+
+/**
+ * The rules that run. Flags win over the config: --rule runs exactly the rules it names, even
+ * one the config turns off; otherwise every rule the config does not turn off runs, minus
+ * --skip-rule. Severity and options come from effectiveRules.
+ */
+export function selectRules(catalog: readonly AnyRule[], selection: RuleSelection, settings: RuleSettingsById = new Map()): ResolvedRule[] {
   const only = new Set(selection.only.map((id) => findRule(catalog, id).meta.id));
   const skip = new Set(selection.skip.map((id) => findRule(catalog, id).meta.id));
-  const chosen = catalog.filter((r) => (only.size === 0 || only.has(r.meta.id)) && !skip.has(r.meta.id));
-  if (chosen.length === 0) throw usageError('no rules left to run', 'check --rule and --skip-rule');
-  return chosen.map((rule) => ({
-    rule,
-    severity: rule.meta.severity,
-    options: structuredClone(rule.meta.options?.defaults ?? {}),
-  }));
+  const runs = (id: string) => (only.size > 0 ? only.has(id) : settings.get(id)?.enabled !== false) && !skip.has(id);
+  const chosen = effectiveRules(catalog, settings).filter((r) => runs(r.rule.meta.id));
+  if (chosen.length === 0) {
+    throw usageError('no rules left to run', settings.size > 0 ? 'check --rule, --skip-rule and the rules the config turns off' : 'check --rule and --skip-rule');
+  }
+  return chosen;
 }
 
 const SCOPE_KIND: Readonly<Record<RuleScope, DataKind>> = {

@@ -1,6 +1,7 @@
 // Evaluation + rule metadata + run facts → AuditReport. Pure: the clock and version come in.
 import type { Evaluation, ResolvedRule } from '../engine/evaluate.js';
 import { exitCodeFor, failingFindings, type FailOn } from '../engine/gate.js';
+import type { SuppressionResult } from '../engine/suppress.js';
 import type { AuditModel } from '../model/types.js';
 import { SEVERITIES, type Reference, type Severity } from '../rules-kit/types.js';
 import type { AuditReport } from './types.js';
@@ -12,6 +13,8 @@ export interface RunFacts {
   readonly source: 'aws' | 'file';
   readonly inputs: readonly string[];
   readonly failOn: FailOn;
+  /** The config file in use, if any. */
+  readonly config?: string;
   /** Collection warnings (e.g. STS unavailable), shown with the model's own. */
   readonly warnings: readonly string[];
 }
@@ -22,10 +25,19 @@ export function referenceText(ref: Reference): string {
 
 const uniqueSorted = (values: Iterable<string>) => [...new Set(values)].sort();
 
-export function buildReport(model: AuditModel, rules: readonly ResolvedRule[], evaluation: Evaluation, run: RunFacts): AuditReport {
+export function buildReport(
+  model: AuditModel,
+  rules: readonly ResolvedRule[],
+  evaluation: Evaluation,
+  run: RunFacts,
+  /** Without it (no config), every finding stands. */
+  suppression: SuppressionResult = { findings: evaluation.findings, suppressions: [], warnings: [] },
+): AuditReport {
+  const { findings } = suppression;
+  const active = findings.filter((f) => !f.suppressed);
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of evaluation.findings) bySeverity[f.severity]++;
-  const exitCode = exitCodeFor(evaluation.findings, evaluation.errors, run.failOn);
+  for (const f of active) bySeverity[f.severity]++;
+  const exitCode = exitCodeFor(findings, evaluation.errors, run.failOn);
   return {
     schemaVersion: 1,
     tool: { name: 'sg-audit', version: run.version },
@@ -37,14 +49,15 @@ export function buildReport(model: AuditModel, rules: readonly ResolvedRule[], e
       regions: uniqueSorted(model.scopes.map((s) => s.region)),
       inputs: [...run.inputs],
       failOn: run.failOn,
+      ...(run.config !== undefined ? { config: run.config } : {}),
     },
     summary: {
       status: exitCode === 3 ? 'incomplete' : exitCode === 1 ? 'fail' : 'pass',
       securityGroups: model.groups.length,
       rulesEvaluated: rules.length,
-      findings: evaluation.findings.length,
-      failing: failingFindings(evaluation.findings, run.failOn).length,
-      suppressed: 0,
+      findings: active.length,
+      failing: failingFindings(findings, run.failOn).length,
+      suppressed: findings.length - active.length,
       errors: evaluation.errors.length,
       skipped: evaluation.skipped.length,
       bySeverity,
@@ -59,13 +72,14 @@ export function buildReport(model: AuditModel, rules: readonly ResolvedRule[], e
         references: rule.meta.references.map(referenceText),
       }))
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
-    findings: evaluation.findings,
+    findings,
+    suppressions: suppression.suppressions,
     errors: [...evaluation.errors].sort((a, b) =>
       `${a.accountId}/${a.region}/${a.kind}/${a.operation ?? ''}/${a.ruleId ?? ''}/${a.resourceId ?? ''}`.localeCompare(
         `${b.accountId}/${b.region}/${b.kind}/${b.operation ?? ''}/${b.ruleId ?? ''}/${b.resourceId ?? ''}`,
       ),
     ),
     skipped: evaluation.skipped,
-    warnings: [...run.warnings, ...model.warnings],
+    warnings: [...run.warnings, ...model.warnings, ...suppression.warnings],
   };
 }

@@ -2,9 +2,13 @@
 // within a schema version; renaming or removing one bumps `schemaVersion`.
 import type { AuditError, Finding, Outcome, SkippedRule } from '../engine/evaluate.js';
 import type { FailOn } from '../engine/gate.js';
+import type { SuppressedFinding, SuppressionMark, SuppressionReport, SuppressionStatus } from '../engine/suppress.js';
 import type { Severity } from '../rules-kit/types.js';
 
-export type { AuditError, Finding, Outcome, SkippedRule };
+export type { AuditError, Finding, Outcome, SkippedRule, SuppressionMark, SuppressionReport, SuppressionStatus };
+
+/** A finding as reported: a suppressed one carries `suppressed` (reason, owner, expiry). */
+export type ReportFinding = SuppressedFinding;
 
 export interface ReportRule {
   readonly id: string;
@@ -26,21 +30,29 @@ export interface AuditReport {
     readonly regions: readonly string[];
     readonly inputs: readonly string[];
     readonly failOn: FailOn;
+    /** The config file in use, when there is one. */
+    readonly config?: string;
   };
   readonly summary: {
     /** pass: nothing fails the run; fail: findings at or above failOn; incomplete: errors (exit 3). */
     readonly status: 'pass' | 'fail' | 'incomplete';
     readonly securityGroups: number;
     readonly rulesEvaluated: number;
+    /** Unsuppressed findings (bySeverity counts these too). */
     readonly findings: number;
+    /** Unsuppressed findings at or above failOn. */
     readonly failing: number;
+    /** Findings a suppression accepts; they are in `findings` below, marked `suppressed`. */
     readonly suppressed: number;
     readonly errors: number;
     readonly skipped: number;
     readonly bySeverity: Readonly<Record<Severity, number>>;
   };
   readonly rules: readonly ReportRule[];
-  readonly findings: readonly Finding[];
+  /** Every finding, suppressed ones included. */
+  readonly findings: readonly ReportFinding[];
+  /** Every suppression of the config, with its status and how many findings it matched. */
+  readonly suppressions: readonly SuppressionReport[];
   readonly errors: readonly AuditError[];
   readonly skipped: readonly SkippedRule[];
   readonly warnings: readonly string[];

@@ -27,7 +27,9 @@ const group = (id: string, name: string, ingress: unknown[]) => ({
   IpPermissionsEgress: [],
 });
 const sshOpen = group('sg-1', 'ssh', [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }]);
-const webOpen = group('sg-2', 'web', [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }]);
+const webOpen = group('sg-2', 'web', [
+  { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.0.0.0/8', Description: 'internal clients' }] },
+]);
 
 function oneLine(stderr: string): string {
   const lines = stderr.split('\n').filter(Boolean);
@@ -203,7 +205,7 @@ describe('sg-audit (built binary)', () => {
     assert.ok(json.some((r) => r.id === 'unused-sg'));
     const explain = await runBin(['explain', 'too-many-open-ports']);
     assert.equal(explain.code, 0);
-    for (const heading of ['What it checks', 'Why it matters', 'How to fix it', 'References', 'Options', 'maxOpenPorts: 10']) {
+    for (const heading of ['What it checks', 'Why it matters', 'How to fix it', 'References', 'Options', 'maxOpenPorts = 10']) {
       assert.ok(explain.stdout.includes(heading), heading);
     }
     const unknown = await runBin(['explain', 'nope']);

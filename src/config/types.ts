@@ -1,0 +1,16 @@
+// The config file, validated (README "Configuration"; examples/sg-audit.example.yml).
+import type { FailOn } from '../engine/gate.js';
+import type { RuleSettingsById } from '../engine/select.js';
+import type { Suppression } from '../engine/suppress.js';
+
+export interface AuditConfig {
+  /** The file it came from, as shown to the user; undefined when no config file is in use. */
+  readonly file?: string;
+  /** The default --fail-on. */
+  readonly failOn?: FailOn;
+  /** Settings by rule id (every id is a catalog rule). */
+  readonly rules: RuleSettingsById;
+  readonly suppressions: readonly Suppression[];
+}
+
+export const NO_CONFIG: AuditConfig = { rules: new Map(), suppressions: [] };

@@ -1,0 +1,96 @@
+// Finding and reading the config file: --config, the default names in the working directory,
+// --no-config, and the bundled example.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { RULES } from '../../rules/index.js';
+import { findDefaultConfig, loadConfig } from '../../src/config/load.js';
+import { parseConfigText } from '../../src/config/parse.js';
+import { validateConfig } from '../../src/config/validate.js';
+import { REPO_ROOT } from '../helpers/cli.js';
+
+function dirWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-audit-config-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+describe('config files', () => {
+  test('no default file: no config', async () => {
+    const dir = dirWith({});
+    assert.equal(await findDefaultConfig(dir), undefined);
+    const config = await loadConfig(undefined, dir, RULES);
+    assert.equal(config.file, undefined);
+    assert.equal(config.rules.size, 0);
+  });
+
+  for (const name of ['.sg-audit.yml', '.sg-audit.yaml', '.sg-audit.json']) {
+    test(`the default ${name} is found and named as such`, async () => {
+      const dir = dirWith({ [name]: name.endsWith('.json') ? '{"failOn": "low"}' : 'failOn: low\n' });
+      const config = await loadConfig(undefined, dir, RULES);
+      assert.equal(config.file, name);
+      assert.equal(config.failOn, 'low');
+    });
+  }
+
+  test('a directory named like the default is not a config file', async () => {
+    const dir = dirWith({});
+    mkdirSync(join(dir, '.sg-audit.yml'));
+    assert.equal(await findDefaultConfig(dir), undefined);
+  });
+
+  test('more than one default file is an error naming them', async () => {
+    const dir = dirWith({ '.sg-audit.yml': '', '.sg-audit.json': '{}' });
+    await assert.rejects(loadConfig(undefined, dir, RULES), (error: Error & { hint?: string }) => {
+      assert.equal(error.message, 'more than one config file in the current directory: .sg-audit.yml, .sg-audit.json');
+      assert.match(error.hint ?? '', /--config/);
+      return true;
+    });
+  });
+
+  test('--no-config ignores the default file', async () => {
+    const dir = dirWith({ '.sg-audit.yml': 'failOn: low\n' });
+    const config = await loadConfig(false, dir, RULES);
+    assert.equal(config.failOn, undefined);
+  });
+
+  test('--config wins over the default file, relative to the working directory', async () => {
+    const dir = dirWith({ '.sg-audit.yml': 'failOn: low\n', 'ci.yml': 'failOn: critical\n' });
+    const config = await loadConfig('ci.yml', dir, RULES);
+    assert.equal(config.file, 'ci.yml');
+    assert.equal(config.failOn, 'critical');
+  });
+
+  test('--config with an absolute path', async () => {
+    const dir = dirWith({ 'ci.yml': 'failOn: info\n' });
+    const config = await loadConfig(join(dir, 'ci.yml'), '/', RULES);
+    assert.equal(config.failOn, 'info');
+  });
+
+  test('a missing --config file is a config error (exit 2)', async () => {
+    const dir = dirWith({});
+    await assert.rejects(loadConfig('nope.yml', dir, RULES), (error: Error & { exitCode?: number }) => {
+      assert.equal(error.message, 'nope.yml: cannot read the config file: no such file');
+      assert.equal(error.exitCode, 2);
+      return true;
+    });
+  });
+
+  test('examples/sg-audit.example.yml is valid', async () => {
+    const config = await loadConfig('examples/sg-audit.example.yml', REPO_ROOT, RULES);
+    assert.ok(config.rules.size > 0);
+    assert.ok(config.suppressions.length > 0);
+    assert.ok(config.suppressions.every((s) => s.reason.length > 0));
+  });
+
+  test("the README's Configuration example is valid", () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    assert.ok(yaml, 'the Configuration section has a YAML example');
+    const config = validateConfig(parseConfigText(yaml, '.sg-audit.yml'), '.sg-audit.yml', RULES);
+    assert.ok(config.suppressions.length > 0);
+  });
+});
