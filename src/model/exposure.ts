@@ -3,7 +3,7 @@
 // public IPv6 space. So 0.0.0.0/0, ::/0, 0.0.0.0/1 + 128.0.0.0/1 and "everything but RFC 1918"
 // are open; 203.0.113.10/32 and 10.0.0.0/8 are not. Ports are handled as intervals split into
 // elementary segments, never expanded into sets.
-import { coversPublicSpace, isInternalOnly, touchesPublicSpace, type Cidr, type Family } from './net.js';
+import { coversAll, coversPublicSpace, isInternalOnly, touchesPublicSpace, type Cidr, type Family } from './net.js';
 import { ALL_PORTS, elementarySegments, mergePortRanges, type PortRange } from './ports.js';
 import type { Permission, Protocol, Source } from './types.js';
 
@@ -59,15 +59,15 @@ const coversFamily = (perms: readonly Permission[], family: Family) =>
 
 /**
  * For each family in which the union of these permissions' sources holds all public space, the
- * permissions that make it so: a minimal cover, widest first. A narrower public source beside
- * them (tcp 22 from the office /32 next to tcp 22 from 0.0.0.0/0) is not blamed, nor revoked.
+ * permissions at fault (see atFault): a narrower public source beside them (tcp 22 from the office
+ * /32 next to tcp 22 from 0.0.0.0/0) is not blamed, nor revoked.
  */
 export function internetExposure(perms: readonly Permission[]): FamilyExposure[] {
   const out: FamilyExposure[] = [];
   for (const family of FAMILIES) {
     const contributing = perms.filter((p) => sourceCidrs(p).some((c) => c.family === family && touchesPublicSpace(c)));
     if (contributing.length === 0 || !coversFamily(contributing, family)) continue;
-    out.push({ family, permissions: minimalCover(contributing, family, (subset) => coversFamily(subset, family)) });
+    out.push({ family, permissions: atFault(contributing, family, (subset) => coversFamily(subset, family)) });
   }
   return out;
 }
@@ -240,7 +240,7 @@ export function allTrafficExposures(ingress: readonly Permission[]): AllTrafficE
   const viaAll = internetExposure(allProtocol);
   if (viaAll.length > 0) {
     const permissions = viaAll.flatMap((e) =>
-      minimalCover(e.permissions, e.family, (subset) => internetExposure(subset).some((x) => x.family === e.family)),
+      atFault(e.permissions, e.family, (subset) => internetExposure(subset).some((x) => x.family === e.family)),
     );
     out.push({ scope: 'all', families: viaAll.map((e) => e.family), permissions: [...new Set(permissions)] });
   }
@@ -261,7 +261,7 @@ export function allTrafficExposures(ingress: readonly Permission[]): AllTrafficE
       const candidates = ingress.filter(
         (p) => portsFor(p, protocol) !== undefined && sourceCidrs(p).some((c) => c.family === family && touchesPublicSpace(c)),
       );
-      for (const perm of minimalCover(candidates, family, everyPortOpen, protocol)) permissions.add(perm);
+      for (const perm of atFault(candidates, family, everyPortOpen, protocol)) permissions.add(perm);
     }
     if (families.length > 0) out.push({ scope: protocol, families, permissions: [...permissions] });
   }
@@ -269,33 +269,35 @@ export function allTrafficExposures(ingress: readonly Permission[]): AllTrafficE
 }
 
 /**
- * The permissions that make an exposure: the widest first (ports × addresses), added until the
- * exposure holds. A narrower permission beside them (tcp 3389 next to tcp 0-65535) is a root
- * cause of its own and is left to the port rules.
+ * The permissions at fault for an exposure: the ones whose revocation closes it, and no others.
+ * Peeled in layers: the permissions not strictly contained in another (by ports and addresses of
+ * the family) are at fault; if the rest still holds the exposure, their outermost layer is too,
+ * and so on. So tcp 22 from an office /32 beside tcp 22 from 0.0.0.0/0 is not blamed (removing
+ * 0.0.0.0/0 closes the port), two copies of 0.0.0.0/0 both are, and 0.0.0.0/0 over 0.0.0.0/1 +
+ * 128.0.0.0/1 blames all three. A narrower permission inside a wider one (tcp 3389 within tcp
+ * 0-65535) is left to the rules about its own ports.
  */
-function minimalCover(
+function atFault(
   perms: readonly Permission[],
   family: Family,
   holds: (subset: readonly Permission[]) => boolean,
   protocol?: PortProtocol,
 ): Permission[] {
-  const weight = (p: Permission): bigint => {
-    const range = protocol ? (portsFor(p, protocol) ?? { from: 0, to: -1 }) : ALL_PORTS;
-    const addresses = sourceCidrs(p)
-      .filter((c) => c.family === family)
-      .reduce((sum, c) => sum + (c.last - c.first + 1n), 0n);
-    return BigInt(range.to - range.from + 1) * addresses;
+  const addresses = new Map(perms.map((p) => [p, sourceCidrs(p).filter((c) => c.family === family)]));
+  const ports = (p: Permission) => (protocol ? (portsFor(p, protocol) ?? { from: 0, to: -1 }) : ALL_PORTS);
+  const contains = (outer: Permission, inner: Permission) => {
+    const o = ports(outer);
+    const i = ports(inner);
+    return o.from <= i.from && i.to <= o.to && coversAll(addresses.get(outer) ?? [], addresses.get(inner) ?? []);
   };
-  const sorted = [...perms].sort((a, b) => {
-    const diff = weight(b) - weight(a);
-    return diff > 0n ? 1 : diff < 0n ? -1 : 0;
-  });
-  const chosen: Permission[] = [];
-  for (const perm of sorted) {
-    chosen.push(perm);
-    if (holds(chosen)) return chosen;
+  const blamed: Permission[] = [];
+  let rest = [...perms];
+  while (rest.length > 0 && holds(rest)) {
+    const layer = rest.filter((p) => !rest.some((q) => q !== p && contains(q, p) && !contains(p, q)));
+    blamed.push(...layer);
+    rest = rest.filter((p) => !layer.includes(p));
   }
-  return chosen;
+  return blamed;
 }
 
 /**

@@ -4,7 +4,7 @@ import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { Severity } from '../rules-kit/types.js';
 import { forTerminal, truncate } from './sanitize.js';
-import type { AuditReport, Finding } from './types.js';
+import type { AuditReport, Finding, ReportFinding } from './types.js';
 import { pushTo } from '../model/multimap.js';
 
 export interface TableContext {
@@ -44,9 +44,22 @@ function isAttachments(value: unknown): value is AttachmentsEvidence {
   return typeof value === 'object' && value !== null && typeof (value as AttachmentsEvidence).interfaces === 'number';
 }
 
-/** "2 ENIs, 1 instance, public IP" / "unused" / "unknown" when interfaces were not part of the input. */
+/**
+ * What the finding's resource is used by: "2 ENIs, 1 instance, public IP" / "unused" for a group
+ * ("unknown" when interfaces were not part of the input), "3 subnets" for a network ACL, "4 ENIs"
+ * for a VPC.
+ */
 export function usedByText(finding: Finding): string {
-  const a = finding.evidence['attachments'];
+  const { evidence } = finding;
+  if (finding.resource.type === 'network-acl') {
+    const subnets = evidence['subnets'];
+    return Array.isArray(subnets) ? (subnets.length === 0 ? 'no subnet' : plural(subnets.length, 'subnet')) : 'unknown';
+  }
+  if (finding.resource.type === 'vpc') {
+    const interfaces = evidence['interfaces'];
+    return typeof interfaces === 'number' ? plural(interfaces, 'ENI') : 'unknown';
+  }
+  const a = evidence['attachments'];
   if (!isAttachments(a)) return 'unknown';
   if (a.interfaces === 0) return 'unused';
   const parts = [plural(a.interfaces, 'ENI')];
@@ -62,27 +75,45 @@ export function groupLabel(finding: Finding, nameWidth: number): string {
   return `${truncate(forTerminal(name), nameWidth)}\n(${id})`;
 }
 
-function findingsTable(report: AuditReport, ctx: TableContext): string {
+/** "suppressed: <reason> (owner: x · expires 2026-12-31 · suppressions[0])": why a finding is accepted. */
+export function suppressedText(finding: ReportFinding): string {
+  const mark = finding.suppressed;
+  if (!mark) return '';
+  const details = [
+    ...(mark.owner !== undefined ? [`owner: ${mark.owner}`] : []),
+    ...(mark.expires !== undefined ? [`expires ${mark.expires}`] : []),
+    `suppressions[${mark.suppression}]`,
+  ];
+  return `suppressed: ${forTerminal(mark.reason)} (${forTerminal(details.join(' · '))})`;
+}
+
+/**
+ * One row per finding, grouped by severity: the rule id heads the finding cell (ids are what
+ * configs and suppressions name, so they are never cut); a suppressed finding says why under its
+ * message.
+ */
+function findingsTable(findings: readonly ReportFinding[], ctx: TableContext): string {
   const { chalk } = ctx;
-  // Fixed columns, then the message column takes what is left of the width.
-  const fixed = { severity: 8, rule: 28, region: 14, group: 26, usedBy: 12 };
-  const borders = 7 + 2 * 6;
-  const finding = Math.max(24, ctx.width - borders - Object.values(fixed).reduce((a, b) => a + b, 0));
+  // Fixed columns, then the finding column takes what is left of the width.
+  const region = Math.max(6, ...findings.map((f) => f.resource.region.length));
+  const fixed = { severity: 8, resource: 26, region, usedBy: 12 };
+  const borders = 6 + 2 * 5;
+  const finding = Math.max(36, ctx.width - borders - Object.values(fixed).reduce((a, b) => a + b, 0));
   const table = new Table({
-    head: ['Severity', 'Rule', 'Region', 'Security group', 'Finding', 'Used by'].map((h) => chalk.bold(h)),
-    colWidths: [fixed.severity + 2, fixed.rule + 2, fixed.region + 2, fixed.group + 2, finding + 2, fixed.usedBy + 2],
+    head: ['Severity', 'Resource', 'Region', 'Finding', 'Used by'].map((h) => chalk.bold(h)),
+    colWidths: [fixed.severity + 2, fixed.resource + 2, fixed.region + 2, finding + 2, fixed.usedBy + 2],
     wordWrap: true,
     wrapOnWordBoundary: true,
     style: { head: [], border: [], compact: false },
   });
   for (const severity of SEVERITY_ORDER) {
-    const rows = report.findings.filter((f) => f.severity === severity);
+    const rows = findings.filter((f) => f.severity === severity);
     rows.forEach((f, i) => {
+      const message = `${chalk.bold(f.ruleId)}\n${forTerminal(f.message)}`;
       const cells = [
-        f.ruleId,
+        groupLabel(f, fixed.resource),
         f.resource.region,
-        groupLabel(f, fixed.group),
-        forTerminal(f.message),
+        f.suppressed ? `${message}\n${chalk.dim(suppressedText(f))}` : message,
         usedByText(f),
       ];
       // One severity cell spans its rows, so the table reads as groups.
@@ -129,6 +160,7 @@ export function summaryLine(report: AuditReport, chalk: ChalkInstance): string {
     plural(s.securityGroups, 'security group'),
     plural(s.rulesEvaluated, 'rule'),
     `${plural(s.findings, 'finding')}${severities ? ` (${severities})` : ''}`,
+    ...(s.suppressed > 0 ? [`${s.suppressed} suppressed`] : []),
     plural(s.errors, 'error'),
   ];
   if (s.skipped > 0) parts.push(`${s.skipped} not evaluated`);
@@ -143,7 +175,14 @@ export function summaryLine(report: AuditReport, chalk: ChalkInstance): string {
 
 export function renderTable(report: AuditReport, ctx: TableContext): string {
   const blocks: string[] = [];
-  blocks.push(report.findings.length > 0 ? findingsTable(report, ctx) : ctx.chalk.green('No findings.'));
+  const active = report.findings.filter((f) => !f.suppressed);
+  const suppressed = report.findings.filter((f) => f.suppressed);
+  if (active.length > 0) blocks.push(findingsTable(active, ctx));
+  else blocks.push(ctx.chalk.green(suppressed.length > 0 ? 'No unsuppressed findings.' : 'No findings.'));
+  // Suppressed findings stay visible, apart from the ones that count, with why they are accepted.
+  if (suppressed.length > 0) {
+    blocks.push(`${ctx.chalk.bold(`Suppressed (${suppressed.length})`)}\n${findingsTable(suppressed, ctx)}`);
+  }
   const errors = errorLines(report, ctx);
   if (errors.length > 0) blocks.push(errors.join('\n'));
   const skipped = skippedLines(report, ctx);

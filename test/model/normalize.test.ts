@@ -441,6 +441,7 @@ describe('network interfaces and instances', () => {
     assert.deepEqual(m.vpcs, [
       {
         id: 'vpc-1',
+        scope: `${ACCOUNT}/${REGION}`,
         accountId: ACCOUNT,
         region: REGION,
         isDefault: true,

@@ -239,9 +239,9 @@ describe('all-traffic-open-to-internet: evidence per address family', () => {
     [['tcp', 'Every TCP port open to the internet over IPv4 via tcp all from 0.0.0.0/0']],
   );
   exact(
-    'two halves plus a full-width duplicate range: the widest permission alone explains it',
+    'two halves plus a full-width range: revoking any one leaves every port open, so all three are at fault',
     one(tcp([0, 65535], '0.0.0.0/1'), tcp([0, 65535], '128.0.0.0/1'), tcp([1, 65535], '0.0.0.0/0')),
-    [['tcp', 'Every TCP port open to the internet over IPv4 via tcp 1-65535 from 0.0.0.0/0']],
+    [['tcp', 'Every TCP port open to the internet over IPv4 via tcp all from 0.0.0.0/1; tcp all from 128.0.0.0/1; tcp 1-65535 from 0.0.0.0/0']],
   );
 });
 

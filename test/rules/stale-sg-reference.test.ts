@@ -134,7 +134,7 @@ ruleTester(rule, {
     {
       name: 'an egress reference to a deleted group',
       data: { groups: [db({ egress: [pairs(443, gone())] })] },
-      findings: [{ messageId: 'stale', key: 'egress|tcp|443|sg-gone', data: { rule: 'egress tcp 443 from sg-gone' } }],
+      findings: [{ messageId: 'stale', key: 'egress|tcp|443|sg-gone', data: { rule: 'egress tcp 443 to sg-gone' } }],
     },
     {
       name: 'stale rules in both directions are one finding counting both',

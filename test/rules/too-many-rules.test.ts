@@ -21,6 +21,7 @@ ruleTester(rule, {
     { name: '50 inbound and 50 outbound: the limit is per direction', data: one({ ingress: [tcp(8443, ...v4(50))], egress: [tcp(443, ...v4(50))] }) },
     { name: '25 entries of two sources each are 50 rules', data: one({ ingress: v4(25).map((cidr, i) => tcp(2000 + i, cidr, '10.0.0.0/8')) }) },
     { name: 'maxRules 100: 51 inbound rules pass', data: one({ ingress: [tcp(8443, ...v4(51))] }), options: { maxRules: 100 } },
+    { name: 'the quota counts families apart: 30 IPv4 + 30 IPv6 pass', data: one({ ingress: [tcp(443, ...v4(30), ...v6(30))] }) },
     { name: 'maxRules 5: exactly 5 rules pass', data: one({ ingress: [tcp(22, ...v4(5))] }), options: { maxRules: 5 } },
     {
       name: 'two groups of 50 rules each',
@@ -31,38 +32,43 @@ ruleTester(rule, {
     {
       name: '51 inbound rules (tcp 8443 from 51 partner /32s, one entry)',
       data: one({ ingress: [tcp(8443, ...v4(51))] }),
-      findings: [{ messageId: 'tooMany', key: 'too-many-rules', groupId: 'sg-target', data: { inbound: '51 inbound', outbound: '0 outbound', max: 'more than 50' } }],
+      findings: [{ messageId: 'tooMany', key: 'too-many-rules', groupId: 'sg-target', data: { counts: '51 inbound IPv4 rules', max: 'more than 50' } }],
     },
     {
       name: '51 inbound rules as 51 entries',
       data: one({ ingress: entries(51) }),
-      findings: [{ messageId: 'tooMany', data: { inbound: '51 inbound' } }],
+      findings: [{ messageId: 'tooMany', data: { counts: '51 inbound IPv4' } }],
     },
     {
       name: 'the demo account case: 55 inbound, 0 outbound',
       data: one({ ingress: [tcp(8443, ...v4(55))] }),
-      findings: [{ messageId: 'tooMany', data: { inbound: '55 inbound and 0 outbound' } }],
+      findings: [{ messageId: 'tooMany', data: { counts: '55 inbound IPv4' } }],
     },
     {
       name: '51 outbound rules',
       data: one({ ingress: [tcp(22, '10.0.0.0/8')], egress: [tcp(443, ...v4(51))] }),
-      findings: [{ messageId: 'tooMany', data: { inbound: '1 inbound', outbound: '51 outbound' } }],
+      findings: [{ messageId: 'tooMany', data: { counts: '51 outbound IPv4' } }],
     },
     {
-      name: 'every source kind counts: 20 IPv4 + 20 IPv6 + 6 prefix lists + 5 group references in one entry',
-      data: one({ ingress: [tcp(443, ...v4(20), ...v6(20), ...pls(6), ...sgs(5))] }),
-      findings: [{ messageId: 'tooMany', data: { inbound: '51 inbound' } }],
+      name: 'group references and unresolved prefix lists count for both families: 40 IPv4 + 6 lists + 5 groups',
+      data: one({ ingress: [tcp(443, ...v4(40), ...v6(1), ...pls(6), ...sgs(5))] }),
+      findings: [{ messageId: 'tooMany', data: { counts: '51 inbound IPv4' } }],
+    },
+    {
+      name: 'IPv6 counted on its own: 40 IPv6 + 11 group references',
+      data: one({ ingress: [tcp(443, ...v6(40), ...sgs(11))] }),
+      findings: [{ messageId: 'tooMany', data: { counts: '51 inbound IPv6' } }],
     },
     {
       name: 'every protocol counts: all, udp, ICMP and protocol 50 rules',
       data: one({ ingress: [tcp(22, ...v4(47)), all('10.0.0.0/8'), udp(53, '10.0.0.0/8'), icmp(-1, -1, '10.0.0.0/8'), proto('50', undefined, '10.0.0.0/8')] }),
-      findings: [{ messageId: 'tooMany', data: { inbound: '51 inbound' } }],
+      findings: [{ messageId: 'tooMany', data: { counts: '51 inbound IPv4' } }],
     },
     {
       name: 'maxRules 5: 6 rules are too many',
       data: one({ ingress: [tcp(22, ...v4(6))] }),
       options: { maxRules: 5 },
-      findings: [{ messageId: 'tooMany', data: { inbound: '6 inbound', max: 'more than 5' } }],
+      findings: [{ messageId: 'tooMany', data: { counts: '6 inbound IPv4', max: 'more than 5' } }],
     },
     {
       name: 'only the group over the limit is flagged',

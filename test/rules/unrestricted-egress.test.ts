@@ -29,18 +29,18 @@ ruleTester(rule, {
     { name: 'all traffic to a group reference', data: out(all('sg-0123456789abcdef0')) },
     { name: 'all traffic to an unresolved prefix list', data: out(all(PL)) },
     { name: 'all traffic to a resolved prefix list of AWS service ranges', data: withList(['52.216.0.0/15', '3.5.0.0/19'], all(PL)) },
-    { name: 'ingress of all traffic from anywhere is not egress', data: { groups: [group({ id: 'sg-target', ingress: [all('0.0.0.0/0', '::/0')] })] } },
+    { name: 'ingress of all traffic to anywhere is not egress', data: { groups: [group({ id: 'sg-target', ingress: [all('0.0.0.0/0', '::/0')] })] } },
   ],
   invalid: [
     {
       name: 'all traffic to 0.0.0.0/0 (the AWS default)',
       data: out(all('0.0.0.0/0')),
-      findings: [{ messageId: 'open', key: 'egress-all', groupId: 'sg-target', severity: 'info', data: { families: 'IPv4', via: 'all traffic from 0.0.0.0/0' } }],
+      findings: [{ messageId: 'open', key: 'egress-all', groupId: 'sg-target', severity: 'info', data: { families: 'IPv4', via: 'all traffic to 0.0.0.0/0' } }],
     },
     {
       name: 'all traffic to ::/0 only (IPv6)',
       data: out(all('::/0')),
-      findings: [{ messageId: 'open', key: 'egress-all', data: { families: 'IPv6', via: 'all traffic from ::/0' } }],
+      findings: [{ messageId: 'open', key: 'egress-all', data: { families: 'IPv6', via: 'all traffic to ::/0' } }],
     },
     {
       name: 'IPv4 and IPv6 together make one finding',
@@ -51,7 +51,7 @@ ruleTester(rule, {
     {
       name: 'split CIDRs 0.0.0.0/1 + 128.0.0.0/1',
       data: out(all('0.0.0.0/1'), all('128.0.0.0/1')),
-      findings: [{ messageId: 'open', data: { families: 'IPv4', via: 'all traffic from 0.0.0.0/1; all traffic from 128.0.0.0/1' } }],
+      findings: [{ messageId: 'open', data: { families: 'IPv4', via: 'all traffic to 0.0.0.0/1; all traffic to 128.0.0.0/1' } }],
     },
     {
       name: 'IPv6 global unicast 2000::/3',
@@ -61,17 +61,17 @@ ruleTester(rule, {
     {
       name: 'a resolved prefix list holding 0.0.0.0/0',
       data: withList(['0.0.0.0/0'], all(PL)),
-      findings: [{ messageId: 'open', data: { families: 'IPv4', via: `all traffic from ${PL}` } }],
+      findings: [{ messageId: 'open', data: { families: 'IPv4', via: `all traffic to ${PL}` } }],
     },
     {
       name: 'a named resolved prefix list holding ::/0',
       data: { ...withList(['::/0'], all(PL)), prefixLists: [prefixList({ id: PL, name: 'everyone-v6' })] },
-      findings: [{ messageId: 'open', data: { families: 'IPv6', via: `all traffic from ${PL} (everyone-v6)` } }],
+      findings: [{ messageId: 'open', data: { families: 'IPv6', via: `all traffic to ${PL} (everyone-v6)` } }],
     },
     {
       name: 'port-limited rules beside the all-traffic one are not named',
       data: out(tcp(443, '0.0.0.0/0'), all('0.0.0.0/0'), udp(53, '::/0')),
-      findings: [{ messageId: 'open', data: { families: 'IPv4', via: 'all traffic from 0.0.0.0/0' } }],
+      findings: [{ messageId: 'open', data: { families: 'IPv4', via: 'all traffic to 0.0.0.0/0' } }],
     },
     {
       name: 'an attached group carries its blast radius',
@@ -102,7 +102,7 @@ describe('unrestricted-egress: findings in detail', () => {
 
   test('the message and sources', () => {
     const f = only(out(all('0.0.0.0/0', '::/0')));
-    assert.equal(f.message, 'All outbound traffic allowed to the internet over IPv4 and IPv6 via all traffic from 0.0.0.0/0; all traffic from ::/0');
+    assert.equal(f.message, 'All outbound traffic allowed to the internet over IPv4 and IPv6 via all traffic to 0.0.0.0/0; all traffic to ::/0');
     assert.deepEqual(f.sources, ['0.0.0.0/0', '::/0']);
     assert.deepEqual(f.evidence['families'], ['ipv4', 'ipv6']);
     assert.equal(f.ports, undefined);
