@@ -42,6 +42,16 @@ function bigintToBytes(value: bigint, length: number): number[] {
  * Returns undefined for anything that is not a CIDR, so callers decide how to fail.
  */
 export function parseCidr(text: string): Cidr | undefined {
+  // Accounts repeat the same few CIDRs thousands of times; a Cidr is immutable, so parse each once.
+  if (PARSED.has(text)) return PARSED.get(text);
+  const cidr = parseCidrText(text);
+  if (PARSED.size < 100_000) PARSED.set(text, cidr);
+  return cidr;
+}
+
+const PARSED = new Map<string, Cidr | undefined>();
+
+function parseCidrText(text: string): Cidr | undefined {
   const trimmed = text.trim();
   // ipaddr.js also accepts inet_aton forms ("10.0.0", "0x0a.1", and "010" as octal 8); AWS never
   // writes those, so in a saved file they are a typo or a trick, not an address.
@@ -66,7 +76,7 @@ export function parseCidr(text: string): Cidr | undefined {
   const first = bytesToBigint(address.toByteArray()) & ~hostMask;
   const last = first | hostMask;
   const network = ipaddr.fromByteArray(bigintToBytes(first, bits / 8));
-  return { family, first, last, prefix, text: `${network.toString()}/${prefix}` };
+  return Object.freeze({ family, first, last, prefix, text: `${network.toString()}/${prefix}` });
 }
 
 /** Sorted, non-overlapping, non-adjacent union of intervals. */
@@ -151,8 +161,25 @@ export function intervalsTouchPublicSpace(family: Family, intervals: readonly Ad
   return intervals.some((i) => overlapsAny(i, PUBLIC_SPACE[family]));
 }
 
+const PUBLIC_BOUNDS: Readonly<Record<Family, { first: bigint; last: bigint; size: bigint }>> = {
+  ipv4: boundsOf(PUBLIC_SPACE.ipv4),
+  ipv6: boundsOf(PUBLIC_SPACE.ipv6),
+};
+
+function boundsOf(space: readonly AddressInterval[]): { first: bigint; last: bigint; size: bigint } {
+  return {
+    first: space[0]?.first ?? 0n,
+    last: space[space.length - 1]?.last ?? 0n,
+    size: space.reduce((sum, i) => sum + (i.last - i.first + 1n), 0n),
+  };
+}
+
 /** Does the union of these CIDRs (of one family) hold all public address space of that family? */
 export function coversPublicSpace(family: Family, cidrs: readonly AddressInterval[]): boolean {
+  // Fast answers for the common cases (one 0.0.0.0/0; a few small ranges) before interval arithmetic.
+  const bounds = PUBLIC_BOUNDS[family];
+  if (cidrs.some((c) => c.first <= bounds.first && c.last >= bounds.last)) return true;
+  if (cidrs.reduce((sum, c) => sum + (c.last - c.first + 1n), 0n) < bounds.size) return false;
   return coversAll(cidrs, PUBLIC_SPACE[family]);
 }
 

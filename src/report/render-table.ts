@@ -87,6 +87,10 @@ export function suppressedText(finding: ReportFinding): string {
   return `suppressed: ${forTerminal(mark.reason)} (${forTerminal(details.join(' · '))})`;
 }
 
+// cli-table3 lays out spanned rows in time that grows faster than the row count; thousands of
+// findings are drawn as stacked tables of this many rows, stitched into one.
+const ROWS_PER_BLOCK = 100;
+
 /**
  * One row per finding, grouped by severity: the rule id heads the finding cell (ids are what
  * configs and suppressions name, so they are never cut); a suppressed finding says why under its
@@ -95,32 +99,52 @@ export function suppressedText(finding: ReportFinding): string {
 function findingsTable(findings: readonly ReportFinding[], ctx: TableContext): string {
   const { chalk } = ctx;
   // Fixed columns, then the finding column takes what is left of the width.
-  const region = Math.max(6, ...findings.map((f) => f.resource.region.length));
+  const region = findings.reduce((max, f) => Math.max(max, f.resource.region.length), 6);
   const fixed = { severity: 8, resource: 26, region, usedBy: 12 };
   const borders = 6 + 2 * 5;
   const finding = Math.max(36, ctx.width - borders - Object.values(fixed).reduce((a, b) => a + b, 0));
-  const table = new Table({
-    head: ['Severity', 'Resource', 'Region', 'Finding', 'Used by'].map((h) => chalk.bold(h)),
-    colWidths: [fixed.severity + 2, fixed.resource + 2, fixed.region + 2, finding + 2, fixed.usedBy + 2],
-    wordWrap: true,
-    wrapOnWordBoundary: true,
-    style: { head: [], border: [], compact: false },
-  });
+  const newTable = (withHead: boolean) =>
+    new Table({
+      ...(withHead ? { head: ['Severity', 'Resource', 'Region', 'Finding', 'Used by'].map((h) => chalk.bold(h)) } : {}),
+      colWidths: [fixed.severity + 2, fixed.resource + 2, fixed.region + 2, finding + 2, fixed.usedBy + 2],
+      wordWrap: true,
+      wrapOnWordBoundary: true,
+      style: { head: [], border: [], compact: false },
+    });
+  const blocks: string[] = [];
   for (const severity of SEVERITY_ORDER) {
     const rows = findings.filter((f) => f.severity === severity);
-    rows.forEach((f, i) => {
-      const message = `${chalk.bold(f.ruleId)}\n${forTerminal(f.message)}`;
-      const cells = [
-        groupLabel(f, fixed.resource),
-        f.resource.region,
-        f.suppressed ? `${message}\n${chalk.dim(suppressedText(f))}` : message,
-        usedByText(f),
-      ];
-      // One severity cell spans its rows, so the table reads as groups.
-      table.push(i === 0 ? [{ rowSpan: rows.length, content: paintSeverity(chalk, severity), vAlign: 'top' }, ...cells] : cells);
-    });
+    for (let start = 0; start < rows.length; start += ROWS_PER_BLOCK) {
+      const block = rows.slice(start, start + ROWS_PER_BLOCK);
+      const table = newTable(blocks.length === 0);
+      block.forEach((f, i) => {
+        const message = `${chalk.bold(f.ruleId)}\n${forTerminal(f.message)}`;
+        const cells = [
+          groupLabel(f, fixed.resource),
+          f.resource.region,
+          f.suppressed ? `${message}\n${chalk.dim(suppressedText(f))}` : message,
+          usedByText(f),
+        ];
+        // One severity cell spans its rows, so the table reads as groups.
+        const label = start === 0 ? paintSeverity(chalk, severity) : '';
+        table.push(i === 0 ? [{ rowSpan: block.length, content: label, vAlign: 'top' }, ...cells] : cells);
+      });
+      blocks.push(table.toString());
+    }
   }
-  return table.toString();
+  return stitch(blocks);
+}
+
+/** Stacked tables of equal columns as one: each seam (a bottom border over a top border) becomes a separator. */
+function stitch(blocks: readonly string[]): string {
+  return blocks
+    .map((block, i) => {
+      let lines = block.split('\n');
+      if (i > 0) lines = [(lines[0] ?? '').replace('┌', '├').replace('┐', '┤').replace(/┬/g, '┼'), ...lines.slice(1)];
+      if (i < blocks.length - 1) lines = lines.slice(0, -1);
+      return lines.join('\n');
+    })
+    .join('\n');
 }
 
 function errorLines(report: AuditReport, ctx: TableContext): string[] {
