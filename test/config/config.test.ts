@@ -8,8 +8,8 @@ import type { AuditConfig } from '../../src/config/types.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { effectiveRules, selectRules } from '../../src/engine/select.js';
 import { isSgAuditError } from '../../src/errors.js';
-import { defineRule } from '../../src/rules-kit/define-rule.js';
 import type { AnyRule } from '../../src/rules-kit/types.js';
+import { FORMATS_RULE } from '../helpers/format-rule.js';
 
 function load(text: string, file = '.sg-audit.yml', catalog: readonly AnyRule[] = RULES): AuditConfig {
   return validateConfig(parseConfigText(text, file), file, catalog);
@@ -30,33 +30,7 @@ function problem(text: string, file = '.sg-audit.yml', catalog: readonly AnyRule
   assert.fail(`expected a config error for:\n${text}`);
 }
 
-/** A stand-in rule whose options use the cidr and port-spec formats. */
-const formatsRule = defineRule({
-  meta: {
-    id: 'format-test',
-    title: 'Test rule',
-    severity: 'low',
-    scope: 'security-group',
-    requires: ['securityGroups'],
-    description: 'd',
-    rationale: 'r',
-    remediation: { summary: 's' },
-    references: [],
-    options: {
-      schema: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          trusted: { type: 'array', items: { type: 'string', format: 'cidr' } },
-          allowed: { type: 'array', items: { type: 'string', format: 'port-spec' } },
-        },
-      },
-      defaults: { trusted: [] as string[], allowed: [] as string[] },
-    },
-    messages: { m: 'm' },
-  },
-  check() {},
-}) as AnyRule;
+const formatsRule = FORMATS_RULE;
 
 describe('config: valid files', () => {
   test('the full shape, long and short forms', () => {

@@ -5,8 +5,7 @@ import { describe, test } from 'node:test';
 import { parseCidr } from '../../src/model/net.js';
 import { OPTION_FORMATS, optionProblems } from '../../src/rules-kit/options.js';
 import { formatPortSpan, parsePortSpec } from '../../src/rules-kit/port-spec.js';
-import { defineRule } from '../../src/rules-kit/define-rule.js';
-import type { AnyRule } from '../../src/rules-kit/types.js';
+import { FORMATS_RULE } from '../helpers/format-rule.js';
 
 describe('parsePortSpec', () => {
   const valid: [string, ReturnType<typeof parsePortSpec>][] = [
@@ -30,32 +29,7 @@ describe('parsePortSpec', () => {
   });
 });
 
-const rule = defineRule({
-  meta: {
-    id: 'format-test',
-    title: 'Test rule',
-    severity: 'low',
-    scope: 'security-group',
-    requires: ['securityGroups'],
-    description: 'd',
-    rationale: 'r',
-    remediation: { summary: 's' },
-    references: [],
-    options: {
-      schema: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          trusted: { type: 'array', items: { type: 'string', format: 'cidr' } },
-          allowed: { type: 'array', items: { type: 'string', format: 'port-spec' } },
-        },
-      },
-      defaults: { trusted: [] as string[], allowed: [] as string[] },
-    },
-    messages: { m: 'm' },
-  },
-  check() {},
-}) as AnyRule;
+const rule = FORMATS_RULE;
 
 describe('ajv formats for rule options', () => {
   const cidrs = ['10.0.0.0/8', '0.0.0.0/0', '203.0.113.7/32', '203.0.113.7', '::/0', '2001:db8::/32', '10.0.0.0/33', '10.0.0/8', '010.0.0.0/8', 'foo', '2001:db8::/129', ''];

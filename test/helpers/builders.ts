@@ -264,6 +264,12 @@ export function rulesOf(...groups: SecurityGroup[]): SecurityGroupRule[] {
   return out;
 }
 
+/** One group with its `sgr-` ids collected (rulesOf): sgr-<id suffix><n>, n counting sources in order. */
+export function withRuleIds(groupId: string, ...ingress: IpPermission[]): ScopeSpec {
+  const g = group({ id: groupId, ingress });
+  return { groups: [g], securityGroupRules: rulesOf(g) };
+}
+
 /** What one account × region holds; a kind left undefined was not collected (offline: absent). */
 export interface ScopeSpec {
   groups?: SecurityGroup[];

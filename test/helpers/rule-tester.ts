@@ -78,6 +78,17 @@ export function runCase(rule: AnyRule, c: RuleCase): { evaluation: Evaluation; f
   return { evaluation, findings: evaluation.findings.filter((f) => f.ruleId === rule.meta.id) };
 }
 
+/** Runs `rule` on `data` and returns its one finding, failing if there is not exactly one. */
+export function onlyFinding(
+  rule: AnyRule,
+  data: ScopeSpec | readonly ScopeSpec[],
+  extra: { alsoEnabled?: readonly string[]; options?: Record<string, unknown> } = {},
+): Finding {
+  const { findings } = runCase(rule, { name: 'detail', data, ...extra });
+  assert.equal(findings.length, 1, `expected one finding, got ${findings.length}`);
+  return findings[0] as Finding;
+}
+
 function describeFindings(findings: readonly Finding[]): string {
   return findings.map((f) => `\n  - [${f.severity}] ${f.resource.id} ${f.key}: ${f.message}`).join('') || ' none';
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import rule from '../../rules/all-traffic-open-to-internet.js';
 import type { Finding } from '../../src/engine/evaluate.js';
-import { all, eni, group, icmp, prefixList, proto, rulesOf, tcp, udp, type ScopeSpec } from '../helpers/builders.js';
+import { all, eni, group, icmp, prefixList, proto, rulesOf, tcp, udp, withRuleIds, type ScopeSpec } from '../helpers/builders.js';
 import { runCase, ruleTester } from '../helpers/rule-tester.js';
 
 const one = (...ingress: ReturnType<typeof tcp>[]) => ({ groups: [group({ id: 'sg-target', ingress })] });
@@ -248,16 +248,12 @@ describe('all-traffic-open-to-internet: evidence per address family', () => {
 describe('all-traffic-open-to-internet: remediation commands', () => {
   const G = 'sg-0123456789abcdef0';
   const findingsOf = (data: ScopeSpec): Finding[] => runCase(rule, { name: 'detail', data }).findings;
-  const withRuleIds = (...ingress: ReturnType<typeof tcp>[]): ScopeSpec => {
-    const g = group({ id: G, ingress });
-    return { groups: [g], securityGroupRules: rulesOf(g) };
-  };
   const revoke = (...ids: string[]) =>
     `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids ${ids.map((n) => `sgr-0123456789abcdef0${n}`).join(' ')}`;
 
   test('with sgr- ids: revokes exactly the all-traffic rules, not the narrower ones beside them', () => {
     // …00 all 0.0.0.0/0; …01 all ::/0; …02 tcp 22 0.0.0.0/0; …03 tcp 443 10.0.0.0/8
-    const [f, ...rest] = findingsOf(withRuleIds(all('0.0.0.0/0', '::/0'), tcp(22, '0.0.0.0/0'), tcp(443, '10.0.0.0/8')));
+    const [f, ...rest] = findingsOf(withRuleIds(G, all('0.0.0.0/0', '::/0'), tcp(22, '0.0.0.0/0'), tcp(443, '10.0.0.0/8')));
     assert.deepEqual(rest, []);
     assert.equal(f?.key, 'all');
     assert.equal(f?.remediationCommand, revoke('0', '1'));
@@ -270,7 +266,7 @@ describe('all-traffic-open-to-internet: remediation commands', () => {
 
   test('with sgr- ids: a tcp sweep and an all finding each revoke their own rules', () => {
     // …00 all ::/0; …01 tcp 0-65535 0.0.0.0/0
-    const findings = findingsOf(withRuleIds(all('::/0'), tcp([0, 65535], '0.0.0.0/0')));
+    const findings = findingsOf(withRuleIds(G, all('::/0'), tcp([0, 65535], '0.0.0.0/0')));
     assert.deepEqual(
       findings.map((f) => [f.key, f.remediationCommand]),
       [
@@ -282,12 +278,12 @@ describe('all-traffic-open-to-internet: remediation commands', () => {
   });
 
   test('with sgr- ids: both halves of a split are revoked', () => {
-    const [f] = findingsOf(withRuleIds(tcp([0, 65535], '0.0.0.0/1', '128.0.0.0/1')));
+    const [f] = findingsOf(withRuleIds(G, tcp([0, 65535], '0.0.0.0/1', '128.0.0.0/1')));
     assert.equal(f?.remediationCommand, revoke('0', '1'));
   });
 
   test('with sgr- ids: a resolved 0.0.0.0/0 prefix list rule is revoked by its id', () => {
-    const [f] = findingsOf({ ...withRuleIds(tcp(22, '10.0.0.0/8'), all(PL)), prefixListEntries: { [PL]: ['0.0.0.0/0'] } });
+    const [f] = findingsOf({ ...withRuleIds(G, tcp(22, '10.0.0.0/8'), all(PL)), prefixListEntries: { [PL]: ['0.0.0.0/0'] } });
     assert.equal(f?.remediationCommand, revoke('1'));
     assert.deepEqual(f?.sources, [PL]);
   });

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IpPermission } from '@aws-sdk/client-ec2';
 import rule from '../../rules/broad-public-source.js';
-import type { Finding } from '../../src/engine/evaluate.js';
-import { all, eni, group, icmp, prefixList, proto, rulesOf, tcp, udp, type ScopeSpec } from '../helpers/builders.js';
-import { runCase, ruleTester } from '../helpers/rule-tester.js';
+import { all, eni, group, icmp, prefixList, proto, tcp, udp, withRuleIds, type ScopeSpec } from '../helpers/builders.js';
+import { onlyFinding, runCase, ruleTester } from '../helpers/rule-tester.js';
 
 const one = (...ingress: IpPermission[]): ScopeSpec => ({ groups: [group({ id: 'sg-target', ingress })] });
 const PL = 'pl-0123456789abcdef0';
@@ -216,18 +215,9 @@ ruleTester(rule, {
 
 describe('broad-public-source: findings in detail', () => {
   const G = 'sg-0123456789abcdef0';
-  const withRuleIds = (...ingress: IpPermission[]): ScopeSpec => {
-    const g = group({ id: G, ingress });
-    return { groups: [g], securityGroupRules: rulesOf(g) };
-  };
-  const only = (data: ScopeSpec, options?: Record<string, unknown>): Finding => {
-    const { findings } = runCase(rule, { name: 'detail', data, ...(options ? { options } : {}) });
-    assert.equal(findings.length, 1, `expected one finding, got ${findings.length}`);
-    return findings[0] as Finding;
-  };
 
   test('the message, sources and evidence', () => {
-    const f = only(one(tcp(443, '52.0.0.0/8', '54.239.0.0/16', '2600:1f00::/24')));
+    const f = onlyFinding(rule, one(tcp(443, '52.0.0.0/8', '54.239.0.0/16', '2600:1f00::/24')));
     assert.equal(f.message, 'Ingress from wide public range(s): tcp 443 from 52.0.0.0/8; tcp 443 from 2600:1f00::/24');
     assert.deepEqual(f.sources, ['2600:1f00::/24', '52.0.0.0/8']);
     assert.deepEqual(
@@ -240,7 +230,7 @@ describe('broad-public-source: findings in detail', () => {
   });
 
   test('a prefix-list entry: the source is the entry, the evidence names the list', () => {
-    const f = only(withList(['52.0.0.0/8'], tcp(22, PL)));
+    const f = onlyFinding(rule, withList(['52.0.0.0/8'], tcp(22, PL)));
     assert.deepEqual(f.sources, ['52.0.0.0/8']);
     const [source] = f.evidence['sources'] as { cidr: string; permission: { source: string; prefixListEntries?: string[] } }[];
     assert.equal(source?.cidr, '52.0.0.0/8');
@@ -250,7 +240,7 @@ describe('broad-public-source: findings in detail', () => {
 
   test('with sgr- ids: revokes exactly the broad sources', () => {
     // …00 52.0.0.0/8; …01 54.239.0.0/16 (not broad); …02 2600:1f00::/24; …03 tcp 22 from 10.0.0.0/8
-    const f = only(withRuleIds(tcp(443, '52.0.0.0/8', '54.239.0.0/16', '2600:1f00::/24'), tcp(22, '10.0.0.0/8')));
+    const f = onlyFinding(rule, withRuleIds(G, tcp(443, '52.0.0.0/8', '54.239.0.0/16', '2600:1f00::/24'), tcp(22, '10.0.0.0/8')));
     assert.equal(
       f.remediationCommand,
       `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef00 sgr-0123456789abcdef02`,
@@ -258,7 +248,7 @@ describe('broad-public-source: findings in detail', () => {
   });
 
   test('with sgr- ids: a range in two permissions is revoked from both', () => {
-    const f = only(withRuleIds(tcp(22, '52.0.0.0/8'), tcp(443, '52.0.0.0/8')));
+    const f = onlyFinding(rule, withRuleIds(G, tcp(22, '52.0.0.0/8'), tcp(443, '52.0.0.0/8')));
     assert.equal(
       f.remediationCommand,
       `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef00 sgr-0123456789abcdef01`,
@@ -266,7 +256,7 @@ describe('broad-public-source: findings in detail', () => {
   });
 
   test('with sgr- ids: a trusted range is not revoked', () => {
-    const f = only(withRuleIds(tcp(443, '52.0.0.0/8', '53.0.0.0/8')), { trusted: ['52.0.0.0/8'] });
+    const f = onlyFinding(rule, withRuleIds(G, tcp(443, '52.0.0.0/8', '53.0.0.0/8')), { options: { trusted: ['52.0.0.0/8'] } });
     assert.equal(
       f.remediationCommand,
       `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef01`,
@@ -274,7 +264,7 @@ describe('broad-public-source: findings in detail', () => {
   });
 
   test('without sgr- ids: the two-step fallback', () => {
-    const f = only(one(tcp(443, '52.0.0.0/8')));
+    const f = onlyFinding(rule, one(tcp(443, '52.0.0.0/8')));
     assert.equal(
       f.remediationCommand,
       'aws ec2 describe-security-group-rules --region us-east-1 --filters Name=group-id,Values=sg-target' +

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IpPermission } from '@aws-sdk/client-ec2';
 import rule, { HIGH_RISK_PORTS } from '../../rules/high-risk-port-open-to-internet.js';
-import { all, eni, group, icmp, prefixList, proto, rulesOf, tcp, udp, type ScopeSpec } from '../helpers/builders.js';
-import { runCase, ruleTester } from '../helpers/rule-tester.js';
+import { all, eni, group, icmp, prefixList, proto, rulesOf, tcp, udp, withRuleIds, type ScopeSpec } from '../helpers/builders.js';
+import { onlyFinding, runCase, ruleTester } from '../helpers/rule-tester.js';
 
 const one = (...ingress: IpPermission[]): ScopeSpec => ({ groups: [group({ id: 'sg-target', ingress })] });
 const PL = 'pl-0123456789abcdef0';
@@ -219,26 +219,16 @@ ruleTester(rule, {
 
 describe('high-risk-port-open-to-internet: findings in detail', () => {
   const G = 'sg-0123456789abcdef0';
-  /** One group with its `sgr-` ids collected: sgr-0123456789abcdef0<n>, n counting sources in order. */
-  const withRuleIds = (...ingress: IpPermission[]): ScopeSpec => {
-    const g = group({ id: G, ingress });
-    return { groups: [g], securityGroupRules: rulesOf(g) };
-  };
-  const only = (data: ScopeSpec | ScopeSpec[], extra: { alsoEnabled?: string[]; options?: Record<string, unknown> } = {}) => {
-    const { findings } = runCase(rule, { name: 'detail', data, ...extra });
-    assert.equal(findings.length, 1, `expected one finding, got ${findings.length}`);
-    return findings[0] as (typeof findings)[number];
-  };
 
   test('the message, ports and sources of tcp 20-25 from anywhere', () => {
-    const f = only(one(tcp([20, 25], '0.0.0.0/0', '10.0.0.0/8')));
+    const f = onlyFinding(rule, one(tcp([20, 25], '0.0.0.0/0', '10.0.0.0/8')));
     assert.equal(f.message, 'High-risk port(s) open to the internet over IPv4: tcp 20 FTP, tcp 21 FTP, tcp 23 Telnet, tcp 25 SMTP via tcp 20-25 from 0.0.0.0/0');
     assert.deepEqual(f.ports, [20, 21, 23, 25].map((port) => ({ protocol: 'tcp', from: port, to: port })));
     assert.deepEqual(f.sources, ['0.0.0.0/0'], 'the private source is not at fault');
   });
 
   test('evidence names each port with its service and families', () => {
-    const f = only(one(udp(53, '0.0.0.0/0'), tcp(3306, '::/0')));
+    const f = onlyFinding(rule, one(udp(53, '0.0.0.0/0'), tcp(3306, '::/0')));
     const ports = (f.evidence['ports'] as { protocol: string; port: number; service?: string; families: string[] }[]).map((p) => [
       p.protocol,
       p.port,
@@ -252,7 +242,7 @@ describe('high-risk-port-open-to-internet: findings in detail', () => {
   });
 
   test('all traffic with all-traffic disabled lists every entry of the default list, once, in order', () => {
-    const f = only(one(all('0.0.0.0/0')));
+    const f = onlyFinding(rule, one(all('0.0.0.0/0')));
     const expected = [...HIGH_RISK_PORTS].sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port);
     assert.equal(f.key, expected.map((p) => `${p.protocol}/${p.port}`).join(','));
     assert.equal(f.ports?.length, HIGH_RISK_PORTS.length);
@@ -265,7 +255,7 @@ describe('high-risk-port-open-to-internet: findings in detail', () => {
 
   test('with sgr- ids: revokes exactly the offending rules, in one command', () => {
     // sgr-…00: tcp 20-25 0.0.0.0/0; sgr-…01: tcp 20-25 10.0.0.0/8 (private); sgr-…02: tcp 3306 ::/0; sgr-…03: tcp 443 0.0.0.0/0.
-    const f = only(withRuleIds(tcp([20, 25], '0.0.0.0/0', '10.0.0.0/8'), tcp(3306, '::/0'), tcp(443, '0.0.0.0/0')));
+    const f = onlyFinding(rule, withRuleIds(G, tcp([20, 25], '0.0.0.0/0', '10.0.0.0/8'), tcp(3306, '::/0'), tcp(443, '0.0.0.0/0')));
     assert.equal(
       f.remediationCommand,
       `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef00 sgr-0123456789abcdef02`,
@@ -274,7 +264,7 @@ describe('high-risk-port-open-to-internet: findings in detail', () => {
   });
 
   test('with sgr- ids: both halves of a split are revoked', () => {
-    const f = only(withRuleIds(tcp(3306, '0.0.0.0/1', '128.0.0.0/1')));
+    const f = onlyFinding(rule, withRuleIds(G, tcp(3306, '0.0.0.0/1', '128.0.0.0/1')));
     assert.equal(
       f.remediationCommand,
       `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef00 sgr-0123456789abcdef01`,
@@ -282,7 +272,7 @@ describe('high-risk-port-open-to-internet: findings in detail', () => {
   });
 
   test('with sgr- ids: a resolved 0.0.0.0/0 prefix list rule is revoked by its id', () => {
-    const f = only({ ...withRuleIds(tcp(22, '10.0.0.0/8'), tcp(6379, PL)), prefixListEntries: { [PL]: ['0.0.0.0/0'] } });
+    const f = onlyFinding(rule, { ...withRuleIds(G, tcp(22, '10.0.0.0/8'), tcp(6379, PL)), prefixListEntries: { [PL]: ['0.0.0.0/0'] } });
     assert.equal(
       f.remediationCommand,
       `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef01`,
@@ -291,7 +281,7 @@ describe('high-risk-port-open-to-internet: findings in detail', () => {
   });
 
   test('with sgr- ids and all-traffic enabled: the all-traffic permission is not revoked here', () => {
-    const f = only(withRuleIds(all('0.0.0.0/0'), tcp(3306, '0.0.0.0/0')), { alsoEnabled: [ALL_TRAFFIC] });
+    const f = onlyFinding(rule, withRuleIds(G, all('0.0.0.0/0'), tcp(3306, '0.0.0.0/0')), { alsoEnabled: [ALL_TRAFFIC] });
     assert.equal(
       f.remediationCommand,
       `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef01`,
@@ -299,7 +289,7 @@ describe('high-risk-port-open-to-internet: findings in detail', () => {
   });
 
   test('without sgr- ids: the two-step fallback', () => {
-    const f = only(one(tcp(3306, '0.0.0.0/0')));
+    const f = onlyFinding(rule, one(tcp(3306, '0.0.0.0/0')));
     assert.equal(
       f.remediationCommand,
       'aws ec2 describe-security-group-rules --region us-east-1 --filters Name=group-id,Values=sg-target' +
@@ -309,13 +299,13 @@ describe('high-risk-port-open-to-internet: findings in detail', () => {
 
   test('when one offending rule has no sgr- id: the fallback, not a partial command', () => {
     const g = group({ id: G, ingress: [tcp(3306, '0.0.0.0/0', '::/0')] });
-    const f = only({ groups: [g], securityGroupRules: rulesOf(g).filter((r) => r.CidrIpv6 === undefined) });
+    const f = onlyFinding(rule, { groups: [g], securityGroupRules: rulesOf(g).filter((r) => r.CidrIpv6 === undefined) });
     assert.match(f.remediationCommand ?? '', /^aws ec2 describe-security-group-rules /);
   });
 
   test('another region: the command names the group\'s region', () => {
     const g = group({ id: G, ingress: [tcp(3306, '0.0.0.0/0')] });
-    const f = only({ region: 'eu-west-1', groups: [g], securityGroupRules: rulesOf(g) });
+    const f = onlyFinding(rule, { region: 'eu-west-1', groups: [g], securityGroupRules: rulesOf(g) });
     assert.equal(f.remediationCommand, `aws ec2 revoke-security-group-ingress --region eu-west-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef00`);
   });
 

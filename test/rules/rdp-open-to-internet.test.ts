@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import rule from '../../rules/rdp-open-to-internet.js';
-import type { Finding } from '../../src/engine/evaluate.js';
-import { all, eni, group, icmp, prefixList, proto, rulesOf, tcp, udp, type ScopeSpec } from '../helpers/builders.js';
-import { runCase, ruleTester } from '../helpers/rule-tester.js';
+import { all, eni, group, icmp, prefixList, proto, rulesOf, tcp, udp, withRuleIds, type ScopeSpec } from '../helpers/builders.js';
+import { onlyFinding, ruleTester } from '../helpers/rule-tester.js';
 
 const one = (...ingress: ReturnType<typeof tcp>[]) => ({ groups: [group({ id: 'sg-target', ingress })] });
 const PL = 'pl-0123456789abcdef0';
@@ -206,18 +205,9 @@ ruleTester(rule, {
 
 describe('rdp-open-to-internet: findings in detail', () => {
   const G = 'sg-0123456789abcdef0';
-  const only = (data: ScopeSpec, extra: { alsoEnabled?: string[]; options?: Record<string, unknown> } = {}): Finding => {
-    const { findings } = runCase(rule, { name: 'detail', data, ...extra });
-    assert.equal(findings.length, 1, `expected one finding, got ${findings.length}`);
-    return findings[0] as Finding;
-  };
-  const withRuleIds = (...ingress: ReturnType<typeof tcp>[]): ScopeSpec => {
-    const g = group({ id: G, ingress });
-    return { groups: [g], securityGroupRules: rulesOf(g) };
-  };
 
   test('the message, ports and sources of tcp and udp 3389', () => {
-    const f = only(one(tcp(3389, '0.0.0.0/0'), udp(3389, '::/0', '10.0.0.0/8')));
+    const f = onlyFinding(rule, one(tcp(3389, '0.0.0.0/0'), udp(3389, '::/0', '10.0.0.0/8')));
     assert.equal(f.message, 'RDP (tcp 3389, udp 3389) open to the internet over IPv4 and IPv6 via tcp 3389 from 0.0.0.0/0; udp 3389 from ::/0');
     assert.deepEqual(f.ports, [
       { protocol: 'tcp', from: 3389, to: 3389 },
@@ -228,7 +218,7 @@ describe('rdp-open-to-internet: findings in detail', () => {
 
   test('with sgr- ids: one command revokes the tcp and the udp rule, not the private one', () => {
     // …00 tcp 3389 0.0.0.0/0; …01 udp 3389 10.0.0.0/8 (private); …02 udp 3389 ::/0
-    const f = only(withRuleIds(tcp(3389, '0.0.0.0/0'), udp(3389, '::/0', '10.0.0.0/8')));
+    const f = onlyFinding(rule, withRuleIds(G, tcp(3389, '0.0.0.0/0'), udp(3389, '::/0', '10.0.0.0/8')));
     assert.equal(
       f.remediationCommand,
       `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef00 sgr-0123456789abcdef02`,
@@ -236,7 +226,7 @@ describe('rdp-open-to-internet: findings in detail', () => {
   });
 
   test('with sgr- ids: all traffic opening both protocols is one rule id, once', () => {
-    const f = only(withRuleIds(all('0.0.0.0/0'), tcp(22, '10.0.0.0/8')));
+    const f = onlyFinding(rule, withRuleIds(G, all('0.0.0.0/0'), tcp(22, '10.0.0.0/8')));
     assert.equal(
       f.remediationCommand,
       `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef00`,
@@ -244,7 +234,7 @@ describe('rdp-open-to-internet: findings in detail', () => {
   });
 
   test('with sgr- ids: a resolved prefix list rule is revoked by its id', () => {
-    const f = only({ ...withRuleIds(tcp(3389, PL)), prefixListEntries: { [PL]: ['0.0.0.0/0'] } });
+    const f = onlyFinding(rule, { ...withRuleIds(G, tcp(3389, PL)), prefixListEntries: { [PL]: ['0.0.0.0/0'] } });
     assert.equal(
       f.remediationCommand,
       `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef00`,
@@ -252,7 +242,7 @@ describe('rdp-open-to-internet: findings in detail', () => {
   });
 
   test('without sgr- ids: the two-step fallback', () => {
-    const f = only(one(udp(3389, '0.0.0.0/0')));
+    const f = onlyFinding(rule, one(udp(3389, '0.0.0.0/0')));
     assert.equal(
       f.remediationCommand,
       'aws ec2 describe-security-group-rules --region us-east-1 --filters Name=group-id,Values=sg-target' +
@@ -262,7 +252,7 @@ describe('rdp-open-to-internet: findings in detail', () => {
 
   test('when one offending rule has no sgr- id: the fallback', () => {
     const g = group({ id: G, ingress: [tcp(3389, '0.0.0.0/0'), udp(3389, '0.0.0.0/0')] });
-    const f = only({ groups: [g], securityGroupRules: rulesOf(g).filter((r) => r.IpProtocol === 'tcp') });
+    const f = onlyFinding(rule, { groups: [g], securityGroupRules: rulesOf(g).filter((r) => r.IpProtocol === 'tcp') });
     assert.match(f.remediationCommand ?? '', /^aws ec2 describe-security-group-rules /);
   });
 });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import rule from '../../rules/ssh-open-to-internet.js';
-import type { Finding } from '../../src/engine/evaluate.js';
-import { all, eni, group, icmp, prefixList, proto, rulesOf, tcp, udp, type ScopeSpec } from '../helpers/builders.js';
-import { runCase, ruleTester } from '../helpers/rule-tester.js';
+import { all, eni, group, icmp, prefixList, proto, rulesOf, tcp, udp, withRuleIds, type ScopeSpec } from '../helpers/builders.js';
+import { onlyFinding, ruleTester } from '../helpers/rule-tester.js';
 
 const one = (...ingress: ReturnType<typeof tcp>[]) => ({ groups: [group({ id: 'sg-target', ingress })] });
 const PL = 'pl-0123456789abcdef0';
@@ -172,19 +171,9 @@ ruleTester(rule, {
 
 describe('ssh-open-to-internet: findings in detail', () => {
   const G = 'sg-0123456789abcdef0';
-  const only = (data: ScopeSpec, extra: { alsoEnabled?: string[]; options?: Record<string, unknown> } = {}): Finding => {
-    const { findings } = runCase(rule, { name: 'detail', data, ...extra });
-    assert.equal(findings.length, 1, `expected one finding, got ${findings.length}`);
-    return findings[0] as Finding;
-  };
-  /** One group with its `sgr-` ids collected: sgr-0123456789abcdef0<n>, n counting sources in order. */
-  const withRuleIds = (...ingress: ReturnType<typeof tcp>[]): ScopeSpec => {
-    const g = group({ id: G, ingress });
-    return { groups: [g], securityGroupRules: rulesOf(g) };
-  };
 
   test('the message, ports and sources', () => {
-    const f = only(one(tcp(22, '0.0.0.0/0', '::/0', '10.0.0.0/8')));
+    const f = onlyFinding(rule, one(tcp(22, '0.0.0.0/0', '::/0', '10.0.0.0/8')));
     assert.equal(f.message, 'SSH (tcp 22) open to the internet over IPv4 and IPv6 via tcp 22 from 0.0.0.0/0; tcp 22 from ::/0');
     assert.deepEqual(f.ports, [{ protocol: 'tcp', from: 22, to: 22 }]);
     assert.deepEqual(f.sources, ['0.0.0.0/0', '::/0']);
@@ -193,7 +182,7 @@ describe('ssh-open-to-internet: findings in detail', () => {
   test('with sgr- ids: revokes exactly the rules that open 22 to the internet', () => {
     // rulesOf numbers IPv4 sources before IPv6 ones: …00 tcp 22 0.0.0.0/0; …01 tcp 22 10.0.0.0/8 (private);
     // …02 tcp 22 ::/0; …03 tcp 443 0.0.0.0/0
-    const f = only(withRuleIds(tcp(22, '0.0.0.0/0', '::/0', '10.0.0.0/8'), tcp(443, '0.0.0.0/0')));
+    const f = onlyFinding(rule, withRuleIds(G, tcp(22, '0.0.0.0/0', '::/0', '10.0.0.0/8'), tcp(443, '0.0.0.0/0')));
     assert.equal(
       f.remediationCommand,
       `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef00 sgr-0123456789abcdef02`,
@@ -201,7 +190,7 @@ describe('ssh-open-to-internet: findings in detail', () => {
   });
 
   test('with sgr- ids: several configured ports, one command for all their rules', () => {
-    const f = only(withRuleIds(tcp(22, '0.0.0.0/0'), tcp(2222, '::/0')), { options: { ports: [22, 2222] } });
+    const f = onlyFinding(rule, withRuleIds(G, tcp(22, '0.0.0.0/0'), tcp(2222, '::/0')), { options: { ports: [22, 2222] } });
     assert.equal(f.key, 'tcp/22,tcp/2222');
     assert.equal(
       f.remediationCommand,
@@ -210,7 +199,7 @@ describe('ssh-open-to-internet: findings in detail', () => {
   });
 
   test('with sgr- ids: a resolved 0.0.0.0/0 prefix list rule is revoked by its id', () => {
-    const f = only({ ...withRuleIds(tcp(22, '10.0.0.0/8', PL)), prefixListEntries: { [PL]: ['0.0.0.0/0'] } });
+    const f = onlyFinding(rule, { ...withRuleIds(G, tcp(22, '10.0.0.0/8', PL)), prefixListEntries: { [PL]: ['0.0.0.0/0'] } });
     assert.deepEqual(f.sources, [PL]);
     assert.equal(
       f.remediationCommand,
@@ -219,7 +208,7 @@ describe('ssh-open-to-internet: findings in detail', () => {
   });
 
   test('with sgr- ids and all-traffic enabled: the all-traffic permission is not revoked here', () => {
-    const f = only(withRuleIds(all('0.0.0.0/0'), tcp(22, '::/0')), { alsoEnabled: ['all-traffic-open-to-internet'] });
+    const f = onlyFinding(rule, withRuleIds(G, all('0.0.0.0/0'), tcp(22, '::/0')), { alsoEnabled: ['all-traffic-open-to-internet'] });
     assert.equal(
       f.remediationCommand,
       `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef01`,
@@ -227,7 +216,7 @@ describe('ssh-open-to-internet: findings in detail', () => {
   });
 
   test('without sgr- ids: the two-step fallback', () => {
-    const f = only(one(tcp(22, '0.0.0.0/0')));
+    const f = onlyFinding(rule, one(tcp(22, '0.0.0.0/0')));
     assert.equal(
       f.remediationCommand,
       'aws ec2 describe-security-group-rules --region us-east-1 --filters Name=group-id,Values=sg-target' +
@@ -237,13 +226,13 @@ describe('ssh-open-to-internet: findings in detail', () => {
 
   test('when one offending rule has no sgr- id: the fallback, not a partial command', () => {
     const g = group({ id: G, ingress: [tcp(22, '0.0.0.0/0', '::/0')] });
-    const f = only({ groups: [g], securityGroupRules: rulesOf(g).filter((r) => r.CidrIpv6 === undefined) });
+    const f = onlyFinding(rule, { groups: [g], securityGroupRules: rulesOf(g).filter((r) => r.CidrIpv6 === undefined) });
     assert.match(f.remediationCommand ?? '', /^aws ec2 describe-security-group-rules /);
   });
 
   test('sgr- ids of another group are not used', () => {
     const other = group({ id: 'sg-other', ingress: [tcp(22, '0.0.0.0/0')] });
-    const f = only({ groups: [group({ id: G, ingress: [tcp(22, '0.0.0.0/0')] }), group({ id: 'sg-other' })], securityGroupRules: rulesOf(other) });
+    const f = onlyFinding(rule, { groups: [group({ id: G, ingress: [tcp(22, '0.0.0.0/0')] }), group({ id: 'sg-other' })], securityGroupRules: rulesOf(other) });
     assert.match(f.remediationCommand ?? '', /^aws ec2 describe-security-group-rules /);
   });
 });

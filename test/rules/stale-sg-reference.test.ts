@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IpPermission, UserIdGroupPair } from '@aws-sdk/client-ec2';
 import rule from '../../rules/stale-sg-reference.js';
-import { ACCOUNT, all, group, rulesOf, staleGroup, tcp, type ScopeSpec } from '../helpers/builders.js';
-import { runCase, ruleTester } from '../helpers/rule-tester.js';
+import { ACCOUNT, all, group, rulesOf, staleGroup, tcp } from '../helpers/builders.js';
+import { onlyFinding, ruleTester } from '../helpers/rule-tester.js';
 
 const OTHER_ACCOUNT = '999988887777';
 
@@ -158,20 +158,13 @@ ruleTester(rule, {
 });
 
 describe('stale-sg-reference: remediation', () => {
-  const only = (data: ScopeSpec) => {
-    const { findings } = runCase(rule, { name: 'command', data });
-    assert.equal(findings.length, 1);
-    const f = findings[0];
-    assert.ok(f);
-    return f;
-  };
 
   test('with DescribeSecurityGroupRules: revoke exactly the stale sgr- id, not the other sources of the permission', () => {
     const g = db({ ingress: [{ ...pairs(5432, gone()), IpRanges: [{ CidrIp: '10.0.0.0/8' }] }] });
     const rules = rulesOf(g);
     const staleId = rules.find((r) => r.ReferencedGroupInfo?.GroupId === 'sg-gone')?.SecurityGroupRuleId;
     assert.ok(staleId);
-    const f = only({ groups: [g], securityGroupRules: rules });
+    const f = onlyFinding(rule, { groups: [g], securityGroupRules: rules });
     assert.equal(f.remediationCommand, `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id sg-db --security-group-rule-ids ${staleId}`);
     assert.deepEqual(f.sources, ['sg-gone']);
   });
@@ -181,7 +174,7 @@ describe('stale-sg-reference: remediation', () => {
     const rules = rulesOf(g);
     const id = (groupId: string, egress: boolean) =>
       rules.find((r) => r.ReferencedGroupInfo?.GroupId === groupId && r.IsEgress === egress)?.SecurityGroupRuleId ?? 'missing';
-    const f = only({ groups: [g], securityGroupRules: rules });
+    const f = onlyFinding(rule, { groups: [g], securityGroupRules: rules });
     assert.equal(
       f.remediationCommand,
       `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id sg-db --security-group-rule-ids ${id('sg-gone', false)}` +
@@ -192,17 +185,17 @@ describe('stale-sg-reference: remediation', () => {
   test('listed by DescribeStaleSecurityGroups: the group\'s own rule (with its sgr- id) is revoked', () => {
     const g = db({ ingress: [tcp(5432, 'sg-gone')] });
     const rules = rulesOf(g);
-    const f = only({ groups: [g], securityGroupRules: rules, staleSecurityGroups: [staleGroup({ groupId: 'sg-db', permissions: [tcp(5432, 'sg-gone')] })] });
+    const f = onlyFinding(rule, { groups: [g], securityGroupRules: rules, staleSecurityGroups: [staleGroup({ groupId: 'sg-db', permissions: [tcp(5432, 'sg-gone')] })] });
     assert.equal(f.remediationCommand, `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id sg-db --security-group-rule-ids ${rules[0]?.SecurityGroupRuleId}`);
   });
 
   test('without sgr- ids: the generic two-step command', () => {
-    const f = only({ groups: [db({ ingress: [pairs(5432, gone())] })] });
+    const f = onlyFinding(rule, { groups: [db({ ingress: [pairs(5432, gone())] })] });
     assert.match(f.remediationCommand ?? '', /^aws ec2 describe-stale-security-groups --region us-east-1 --vpc-id <vpc-id>/);
   });
 
   test('evidence gives each stale rule with its reason', () => {
-    const f = only({ groups: [db({ ingress: [pairs(5432, gone())] })] });
+    const f = onlyFinding(rule, { groups: [db({ ingress: [pairs(5432, gone())] })] });
     assert.deepEqual(f.evidence['rules'], [
       { direction: 'ingress', protocol: 'tcp', ports: '5432', source: 'sg-gone', reason: 'the group was deleted (no owner)' },
     ]);

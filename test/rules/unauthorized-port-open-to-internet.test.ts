@@ -5,8 +5,8 @@ import rule from '../../rules/unauthorized-port-open-to-internet.js';
 import { RULES } from '../../rules/index.js';
 import { evaluate, type Finding, type ResolvedRule } from '../../src/engine/evaluate.js';
 import { mergeOptions, optionProblems } from '../../src/rules-kit/options.js';
-import { all, eni, group, icmp, model, prefixList, proto, rulesOf, tcp, udp, type ScopeSpec } from '../helpers/builders.js';
-import { runCase, ruleTester } from '../helpers/rule-tester.js';
+import { all, eni, group, icmp, model, prefixList, proto, rulesOf, tcp, udp, withRuleIds, type ScopeSpec } from '../helpers/builders.js';
+import { onlyFinding, ruleTester } from '../helpers/rule-tester.js';
 
 const one = (...ingress: IpPermission[]): ScopeSpec => ({ groups: [group({ id: 'sg-target', ingress })] });
 const PL = 'pl-0123456789abcdef0';
@@ -320,18 +320,9 @@ describe('unauthorized-port-open-to-internet: ports of the other rules, from the
 
 describe('unauthorized-port-open-to-internet: findings in detail', () => {
   const G = 'sg-0123456789abcdef0';
-  const withRuleIds = (...ingress: IpPermission[]): ScopeSpec => {
-    const g = group({ id: G, ingress });
-    return { groups: [g], securityGroupRules: rulesOf(g) };
-  };
-  const only = (data: ScopeSpec, extra: { alsoEnabled?: string[]; options?: Record<string, unknown> } = {}) => {
-    const { findings } = runCase(rule, { name: 'detail', data, ...extra });
-    assert.equal(findings.length, 1, `expected one finding, got ${findings.length}`);
-    return findings[0] as Finding;
-  };
 
   test('the message, ports and sources', () => {
-    const f = only(one(udp([5000, 5001], '::/0'), tcp(8443, '0.0.0.0/0', '10.0.0.0/8')));
+    const f = onlyFinding(rule, one(udp([5000, 5001], '::/0'), tcp(8443, '0.0.0.0/0', '10.0.0.0/8')));
     assert.equal(f.message, 'Port(s) open to the internet that are not authorized: tcp 8443, udp 5000-5001 via tcp 8443 from 0.0.0.0/0; udp 5000-5001 from ::/0');
     assert.deepEqual(f.ports, [
       { protocol: 'tcp', from: 8443, to: 8443 },
@@ -342,7 +333,7 @@ describe('unauthorized-port-open-to-internet: findings in detail', () => {
   });
 
   test('merged ranges: tcp 23-79 is reported as tcp 24 and tcp 26-79', () => {
-    const f = only(one(tcp([23, 79], '0.0.0.0/0')), { alsoEnabled: PORT_RULES });
+    const f = onlyFinding(rule, one(tcp([23, 79], '0.0.0.0/0')), { alsoEnabled: PORT_RULES });
     assert.deepEqual(f.ports, [
       { protocol: 'tcp', from: 24, to: 24 },
       { protocol: 'tcp', from: 26, to: 79 },
@@ -351,7 +342,7 @@ describe('unauthorized-port-open-to-internet: findings in detail', () => {
 
   test('with sgr- ids: revokes exactly the offending rules (not the private one, not the one of another port)', () => {
     // …00 tcp 8443 0.0.0.0/0; …01 tcp 8443 10.0.0.0/8; …02 udp 4500 ::/0; …03 tcp 22 0.0.0.0/0 (skipped: SSH)
-    const f = only(withRuleIds(tcp(8443, '0.0.0.0/0', '10.0.0.0/8'), udp(4500, '::/0'), tcp(22, '0.0.0.0/0')), { alsoEnabled: PORT_RULES });
+    const f = onlyFinding(rule, withRuleIds(G, tcp(8443, '0.0.0.0/0', '10.0.0.0/8'), udp(4500, '::/0'), tcp(22, '0.0.0.0/0')), { alsoEnabled: PORT_RULES });
     assert.equal(
       f.remediationCommand,
       `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef00 sgr-0123456789abcdef02`,
@@ -360,7 +351,7 @@ describe('unauthorized-port-open-to-internet: findings in detail', () => {
 
   test('with sgr- ids: an authorized port in its own rule is not revoked', () => {
     // …00 tcp 443 0.0.0.0/0 (authorized); …01 tcp 8443 0.0.0.0/0
-    const f = only(withRuleIds(tcp(443, '0.0.0.0/0'), tcp(8443, '0.0.0.0/0')));
+    const f = onlyFinding(rule, withRuleIds(G, tcp(443, '0.0.0.0/0'), tcp(8443, '0.0.0.0/0')));
     assert.equal(
       f.remediationCommand,
       `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef01`,
@@ -368,7 +359,7 @@ describe('unauthorized-port-open-to-internet: findings in detail', () => {
   });
 
   test('with sgr- ids and all-traffic enabled: the all-traffic permission is not revoked here', () => {
-    const f = only(withRuleIds(all('0.0.0.0/0'), tcp(8443, '::/0')), { alsoEnabled: [ALL_TRAFFIC] });
+    const f = onlyFinding(rule, withRuleIds(G, all('0.0.0.0/0'), tcp(8443, '::/0')), { alsoEnabled: [ALL_TRAFFIC] });
     assert.equal(
       f.remediationCommand,
       `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef01`,
@@ -376,7 +367,7 @@ describe('unauthorized-port-open-to-internet: findings in detail', () => {
   });
 
   test('without sgr- ids: the two-step fallback', () => {
-    const f = only(one(tcp(8443, '0.0.0.0/0')));
+    const f = onlyFinding(rule, one(tcp(8443, '0.0.0.0/0')));
     assert.equal(
       f.remediationCommand,
       'aws ec2 describe-security-group-rules --region us-east-1 --filters Name=group-id,Values=sg-target' +
@@ -386,7 +377,7 @@ describe('unauthorized-port-open-to-internet: findings in detail', () => {
 
   test('when one offending rule has no sgr- id: the fallback', () => {
     const g = group({ id: G, ingress: [tcp(8443, '0.0.0.0/0'), udp(4500, '::/0')] });
-    const f = only({ groups: [g], securityGroupRules: rulesOf(g).filter((r) => r.IpProtocol !== 'udp') });
+    const f = onlyFinding(rule, { groups: [g], securityGroupRules: rulesOf(g).filter((r) => r.IpProtocol !== 'udp') });
     assert.match(f.remediationCommand ?? '', /^aws ec2 describe-security-group-rules /);
   });
 });

@@ -4,7 +4,7 @@ import type { IpPermission } from '@aws-sdk/client-ec2';
 import rule from '../../rules/unresolved-prefix-list.js';
 import type { Finding } from '../../src/engine/evaluate.js';
 import { all, eni, group, icmp, prefixList, proto, tcp, udp, type ScopeSpec } from '../helpers/builders.js';
-import { runCase, ruleTester } from '../helpers/rule-tester.js';
+import { onlyFinding, runCase, ruleTester } from '../helpers/rule-tester.js';
 
 const one = (...ingress: IpPermission[]): ScopeSpec => ({ groups: [group({ id: 'sg-target', ingress })] });
 const PL_A = 'pl-0aaaaaaaaaaaaaaaa';
@@ -73,14 +73,8 @@ ruleTester(rule, {
 });
 
 describe('unresolved-prefix-list: findings in detail', () => {
-  const only = (data: ScopeSpec | ScopeSpec[]) => {
-    const result = runCase(rule, { name: 'detail', data });
-    assert.equal(result.findings.length, 1, `expected one finding, got ${result.findings.length}`);
-    return { finding: result.findings[0] as Finding, evaluation: result.evaluation };
-  };
-
   test('the message names every unresolved list', () => {
-    const { finding } = only(one(tcp(22, PL_B), tcp(3389, PL_A)));
+    const finding = onlyFinding(rule, one(tcp(22, PL_B), tcp(3389, PL_A)));
     assert.equal(finding.message, `Exposure unknown: inbound rules use prefix list(s) ${PL_A}, ${PL_B} whose entries were not collected`);
     assert.deepEqual(finding.sources, [PL_A, PL_B]);
     assert.deepEqual(finding.evidence['prefixLists'], [PL_A, PL_B]);
@@ -94,7 +88,7 @@ describe('unresolved-prefix-list: findings in detail', () => {
   });
 
   test('the remediation command fetches the entries in the group\'s region', () => {
-    const { finding } = only({ region: 'eu-west-1', groups: [group({ ingress: [tcp(22, PL_A)] })] });
+    const finding = onlyFinding(rule, { region: 'eu-west-1', groups: [group({ ingress: [tcp(22, PL_A)] })] });
     assert.equal(
       finding.remediationCommand,
       'aws ec2 get-managed-prefix-list-entries --region eu-west-1 --prefix-list-id <pl-id> --output json > get-managed-prefix-list-entries.<pl-id>.json',
@@ -102,7 +96,9 @@ describe('unresolved-prefix-list: findings in detail', () => {
   });
 
   test('when GetManagedPrefixListEntries failed: the list is reported and the collection error is kept', () => {
-    const { finding, evaluation } = only({ ...one(tcp(22, PL_A)), failed: { prefixListEntries: 'UnauthorizedOperation' } });
+    const { findings, evaluation } = runCase(rule, { name: 'detail', data: { ...one(tcp(22, PL_A)), failed: { prefixListEntries: 'UnauthorizedOperation' } } });
+    assert.equal(findings.length, 1, `expected one finding, got ${findings.length}`);
+    const finding = findings[0] as Finding;
     assert.equal(finding.key, PL_A);
     assert.ok(
       evaluation.errors.some((e) => e.kind === 'collection' && e.code === 'UnauthorizedOperation'),

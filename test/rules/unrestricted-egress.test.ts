@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IpPermission } from '@aws-sdk/client-ec2';
 import rule from '../../rules/unrestricted-egress.js';
-import type { Finding } from '../../src/engine/evaluate.js';
 import { all, eni, group, icmp, prefixList, proto, rulesOf, tcp, udp, type ScopeSpec } from '../helpers/builders.js';
-import { runCase, ruleTester } from '../helpers/rule-tester.js';
+import { onlyFinding, runCase, ruleTester } from '../helpers/rule-tester.js';
 
 const out = (...egress: IpPermission[]): ScopeSpec => ({ groups: [group({ id: 'sg-target', egress })] });
 const PL = 'pl-0123456789abcdef0';
@@ -94,14 +93,9 @@ ruleTester(rule, {
 
 describe('unrestricted-egress: findings in detail', () => {
   const G = 'sg-0123456789abcdef0';
-  const only = (data: ScopeSpec): Finding => {
-    const { findings } = runCase(rule, { name: 'detail', data });
-    assert.equal(findings.length, 1, `expected one finding, got ${findings.length}`);
-    return findings[0] as Finding;
-  };
 
   test('the message and sources', () => {
-    const f = only(out(all('0.0.0.0/0', '::/0')));
+    const f = onlyFinding(rule, out(all('0.0.0.0/0', '::/0')));
     assert.equal(f.message, 'All outbound traffic allowed to the internet over IPv4 and IPv6 via all traffic to 0.0.0.0/0; all traffic to ::/0');
     assert.deepEqual(f.sources, ['0.0.0.0/0', '::/0']);
     assert.deepEqual(f.evidence['families'], ['ipv4', 'ipv6']);
@@ -111,7 +105,7 @@ describe('unrestricted-egress: findings in detail', () => {
   test('with sgr- ids: revokes exactly the all-traffic egress rules, with revoke-security-group-egress', () => {
     // Ingress …00 tcp 22 from 10.0.0.0/8; egress …01 all to 0.0.0.0/0, …02 all to ::/0, …03 tcp 443 to 0.0.0.0/0.
     const g = group({ id: G, ingress: [tcp(22, '10.0.0.0/8')], egress: [all('0.0.0.0/0', '::/0'), tcp(443, '0.0.0.0/0')] });
-    const f = only({ groups: [g], securityGroupRules: rulesOf(g) });
+    const f = onlyFinding(rule, { groups: [g], securityGroupRules: rulesOf(g) });
     assert.equal(
       f.remediationCommand,
       `aws ec2 revoke-security-group-egress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef01 sgr-0123456789abcdef02`,
@@ -119,7 +113,7 @@ describe('unrestricted-egress: findings in detail', () => {
   });
 
   test('without sgr- ids: the two-step fallback, for egress', () => {
-    const f = only(out(all('0.0.0.0/0')));
+    const f = onlyFinding(rule, out(all('0.0.0.0/0')));
     assert.equal(
       f.remediationCommand,
       'aws ec2 describe-security-group-rules --region us-east-1 --filters Name=group-id,Values=sg-target' +
@@ -129,7 +123,7 @@ describe('unrestricted-egress: findings in detail', () => {
 
   test('when one offending rule has no sgr- id: the fallback', () => {
     const g = group({ id: G, egress: [all('0.0.0.0/0', '::/0')] });
-    const f = only({ groups: [g], securityGroupRules: rulesOf(g).filter((r) => r.CidrIpv6 === undefined) });
+    const f = onlyFinding(rule, { groups: [g], securityGroupRules: rulesOf(g).filter((r) => r.CidrIpv6 === undefined) });
     assert.match(f.remediationCommand ?? '', /^aws ec2 describe-security-group-rules /);
   });
 
