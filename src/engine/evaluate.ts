@@ -9,6 +9,7 @@ import { pushTo } from '../model/multimap.js';
 import { shellArg } from '../rules-kit/remediation.js';
 import { scopeKey, type AuditModel, type ResourceRef } from '../model/types.js';
 import {
+  SCOPE_KIND,
   severityRank,
   type AnyRule,
   type FindingReport,
@@ -110,13 +111,6 @@ function cmp(a: string, b: string): number {
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-
-/** The data kind that lists a scope's resources. */
-const SCOPE_KIND: Readonly<Record<RuleScope, DataKind>> = {
-  'security-group': 'securityGroups',
-  'network-acl': 'networkAcls',
-  vpc: 'vpcs',
-};
 
 type AnyResource = ScopeResources[RuleScope];
 

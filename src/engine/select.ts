@@ -2,7 +2,7 @@
 import { usageError } from '../errors.js';
 import { DATA_KINDS, type DataKind } from '../model/kinds.js';
 import { mergeOptions } from '../rules-kit/merge-options.js';
-import type { AnyRule, RuleScope, Severity } from '../rules-kit/types.js';
+import { SCOPE_KIND, type AnyRule, type Severity } from '../rules-kit/types.js';
 import { closest } from '../suggest.js';
 import type { ResolvedRule } from './evaluate.js';
 
@@ -66,12 +66,6 @@ export function selectRules(catalog: readonly AnyRule[], selection: RuleSelectio
   }
   return chosen;
 }
-
-const SCOPE_KIND: Readonly<Record<RuleScope, DataKind>> = {
-  'security-group': 'securityGroups',
-  'network-acl': 'networkAcls',
-  vpc: 'vpcs',
-};
 
 /**
  * The data kinds these rules read (what they check, require and use), in DATA_KINDS order.

@@ -239,9 +239,8 @@ export function allTrafficExposures(ingress: readonly Permission[]): AllTrafficE
   const allProtocol = ingress.filter((p) => p.protocol === 'all');
   const viaAll = internetExposure(allProtocol);
   if (viaAll.length > 0) {
-    const permissions = viaAll.flatMap((e) =>
-      atFault(e.permissions, e.family, (subset) => internetExposure(subset).some((x) => x.family === e.family)),
-    );
+    // internetExposure already names only the permissions at fault, per family.
+    const permissions = viaAll.flatMap((e) => e.permissions);
     out.push({ scope: 'all', families: viaAll.map((e) => e.family), permissions: [...new Set(permissions)] });
   }
   // Decided per family: a family the `all` permissions already open adds nothing, and a

@@ -10,6 +10,13 @@ export interface ScopeResources {
 }
 export type RuleScope = keyof ScopeResources;
 
+/** The data kind that lists each scope's resources: a rule always needs it. */
+export const SCOPE_KIND: Readonly<Record<RuleScope, DataKind>> = {
+  'security-group': 'securityGroups',
+  'network-acl': 'networkAcls',
+  vpc: 'vpcs',
+};
+
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
