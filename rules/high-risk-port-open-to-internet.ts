@@ -118,13 +118,14 @@ export default defineRule({
   check(group, { options, report, isRuleEnabled }) {
     // A port listed twice is checked once, under its first service name.
     const services = new Map<string, string>();
-    for (const p of options.ports) if (!services.has(`${p.protocol}/${p.port}`)) services.set(`${p.protocol}/${p.port}`, p.service);
-    const targets = [...services.keys()]
-      .map((key) => {
-        const [protocol, port] = key.split('/') as ['tcp' | 'udp', string];
-        return { protocol, port: Number(port) };
-      })
-      .sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port);
+    const targets: HighRiskPort[] = [];
+    for (const p of options.ports) {
+      const key = `${p.protocol}/${p.port}`;
+      if (services.has(key)) continue;
+      services.set(key, p.service);
+      targets.push(p);
+    }
+    targets.sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port);
     const found = combinePortExposures(group, portExposures(group, targets, isRuleEnabled), (f) => services.get(f.key));
     if (found) report({ messageId: 'open', ...found });
   },

@@ -1,34 +1,22 @@
-import { coversPublicSpace, intervalsTouchPublicSpace, type AddressInterval, type Family } from '../src/model/net.js';
+import { familiesText } from '../src/model/exposure.js';
+import {
+  coversPublicSpace,
+  intersectIntervals,
+  intervalsTouchPublicSpace,
+  subtractIntervals,
+  WHOLE_FAMILY,
+  type AddressInterval,
+  type Family,
+} from '../src/model/net.js';
 import type { NaclEntry, NetworkAcl } from '../src/model/types.js';
 import { defineRule } from '../src/rules-kit/define-rule.js';
 import { PORT_LIST_SCHEMA } from '../src/rules-kit/port-exposure.js';
 
 type Protocol = 'tcp' | 'udp';
 
-const FULL: Readonly<Record<Family, AddressInterval>> = {
-  ipv4: { first: 0n, last: (1n << 32n) - 1n },
-  ipv6: { first: 0n, last: (1n << 128n) - 1n },
-};
-
 function matches(entry: NaclEntry, protocol: Protocol, port: number): boolean {
   if (entry.protocol === 'all') return true;
   return entry.protocol === protocol && (entry.ports === undefined || (entry.ports.from <= port && port <= entry.ports.to));
-}
-
-function intersect(set: readonly AddressInterval[], cidr: AddressInterval): AddressInterval[] {
-  return set
-    .map((i) => ({ first: i.first > cidr.first ? i.first : cidr.first, last: i.last < cidr.last ? i.last : cidr.last }))
-    .filter((i) => i.first <= i.last);
-}
-
-function minus(set: readonly AddressInterval[], cidr: AddressInterval): AddressInterval[] {
-  return set.flatMap((i) => {
-    if (cidr.last < i.first || cidr.first > i.last) return [i];
-    const parts: AddressInterval[] = [];
-    if (i.first < cidr.first) parts.push({ first: i.first, last: cidr.first - 1n });
-    if (cidr.last < i.last) parts.push({ first: cidr.last + 1n, last: i.last });
-    return parts;
-  });
 }
 
 /**
@@ -37,19 +25,19 @@ function minus(set: readonly AddressInterval[], cidr: AddressInterval): AddressI
  * port is open from the internet when the allowed addresses hold all public space of the family.
  */
 export function admissionFromInternet(acl: NetworkAcl, protocol: Protocol, port: number, family: Family): number[] | undefined {
-  let undecided: AddressInterval[] = [FULL[family]];
+  let undecided: AddressInterval[] = [WHOLE_FAMILY[family]];
   const allowed: AddressInterval[] = [];
   const deciding: number[] = [];
   for (const entry of acl.entries) {
     if (entry.egress || entry.cidr.family !== family || !matches(entry, protocol, port)) continue;
-    const decided = intersect(undecided, entry.cidr);
+    const decided = intersectIntervals(undecided, entry.cidr);
     if (decided.length === 0) continue;
     if (entry.action === 'allow') {
       allowed.push(...decided);
       // Only entries that let some of the internet in explain the finding (not "50 allow 10.0.0.0/8").
       if (intervalsTouchPublicSpace(family, decided)) deciding.push(entry.ruleNumber);
     }
-    undecided = minus(undecided, entry.cidr);
+    undecided = subtractIntervals(undecided, [entry.cidr]);
     if (undecided.length === 0) break;
   }
   return coversPublicSpace(family, allowed) ? deciding : undefined;
@@ -62,7 +50,6 @@ interface OpenPort {
   readonly rules: number[];
 }
 
-const FAMILY_TEXT: Readonly<Record<Family, string>> = { ipv4: 'IPv4', ipv6: 'IPv6' };
 
 export default defineRule({
   meta: {
@@ -121,7 +108,7 @@ export default defineRule({
     // "tcp 22, udp 22 over IPv4 via rule 100; tcp 3389 over IPv4 via rule 130"
     const groups = new Map<string, OpenPort[]>();
     for (const item of open) {
-      const how = `over ${item.families.map((f) => FAMILY_TEXT[f]).join(' and ')} (rule ${item.rules.join(', ')})`;
+      const how = `over ${familiesText(item.families)} (rule ${item.rules.join(', ')})`;
       groups.set(how, [...(groups.get(how) ?? []), item]);
     }
     const ports = [...groups].map(([how, items]) => `${items.map((i) => `${i.protocol} ${i.port}`).join(', ')} ${how}`).join('; ');

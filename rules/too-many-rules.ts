@@ -1,7 +1,6 @@
+import { familiesText } from '../src/model/exposure.js';
 import type { Permission } from '../src/model/types.js';
 import { defineRule } from '../src/rules-kit/define-rule.js';
-
-const FAMILY_TEXT = { ipv4: 'IPv4', ipv6: 'IPv6' } as const;
 
 /**
  * Rules as the quota counts them: per address family, one per source. A group reference counts
@@ -62,7 +61,7 @@ export default defineRule({
     const over = (['inbound', 'outbound'] as const).flatMap((direction) =>
       (['ipv4', 'ipv6'] as const)
         .filter((family) => counts[direction][family] > options.maxRules)
-        .map((family) => `${counts[direction][family]} ${direction} ${FAMILY_TEXT[family]}`),
+        .map((family) => `${counts[direction][family]} ${direction} ${familiesText([family])}`),
     );
     if (over.length === 0) return;
     report({

@@ -1,5 +1,5 @@
 import { ingressForPortRules, openPortSegments, permissionEvidence, permissionText, sourceId, type PortProtocol } from '../src/model/exposure.js';
-import { subtractPortRanges, type PortRange } from '../src/model/ports.js';
+import { mergePortRanges, subtractPortRanges, type PortRange } from '../src/model/ports.js';
 import { defineRule } from '../src/rules-kit/define-rule.js';
 import { ALL_TRAFFIC_RULE_ID, PORT_RULE_USES, REVOKE_INGRESS_BY_RULE_ID_CLI } from '../src/rules-kit/port-exposure.js';
 import { formatPortSpan, parsePortSpec } from '../src/rules-kit/port-spec.js';
@@ -95,7 +95,7 @@ export default defineRule({
     }
     if (spans.length === 0) return;
     const merged = (['tcp', 'udp'] as const).flatMap((protocol) =>
-      subtractPortRanges(rangesOf(spans, protocol), []).map((r) => ({ protocol, ...r })),
+      mergePortRanges(rangesOf(spans, protocol)).map((r) => ({ protocol, ...r })),
     );
     const perms = [...permissions];
     const command = revokeCommand(group, perms);

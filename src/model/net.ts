@@ -94,6 +94,19 @@ export function mergeIntervals(intervals: readonly AddressInterval[]): AddressIn
   return merged;
 }
 
+/** Every address of a family, as one interval. */
+export const WHOLE_FAMILY: Readonly<Record<Family, AddressInterval>> = {
+  ipv4: { first: 0n, last: (1n << 32n) - 1n },
+  ipv6: { first: 0n, last: (1n << 128n) - 1n },
+};
+
+/** The addresses of `set` inside `interval`. */
+export function intersectIntervals(set: readonly AddressInterval[], interval: AddressInterval): AddressInterval[] {
+  return set
+    .map((i) => ({ first: i.first > interval.first ? i.first : interval.first, last: i.last < interval.last ? i.last : interval.last }))
+    .filter((i) => i.first <= i.last);
+}
+
 /** `set` minus `removed`; both need not be merged. */
 export function subtractIntervals(
   set: readonly AddressInterval[],
