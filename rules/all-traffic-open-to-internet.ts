@@ -49,7 +49,7 @@ export default defineRule({
       const command = revokeCommand(group, exposure.permissions);
       report({
         messageId: exposure.scope === 'all' ? 'all' : 'everyPort',
-        key: exposure.scope,
+        key: `${exposure.scope}@${exposure.families.join('+')}`,
         ports: exposure.scope === 'all' ? [ALL_TCP, ALL_UDP] : [exposure.scope === 'tcp' ? ALL_TCP : ALL_UDP],
         sources: [...new Set(exposure.permissions.map((p) => sourceId(p.source)))],
         ...(command ? { remediationCommand: command } : {}),

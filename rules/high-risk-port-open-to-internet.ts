@@ -126,7 +126,7 @@ export default defineRule({
       targets.push(p);
     }
     targets.sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port);
-    const found = combinePortExposures(group, portExposures(group, targets, isRuleEnabled), (f) => services.get(f.key));
+    const found = combinePortExposures(group, portExposures(group, targets, isRuleEnabled), (f) => services.get(`${f.data.protocol}/${f.data.port}`));
     if (found) report({ messageId: 'open', ...found });
   },
 });

@@ -118,7 +118,7 @@ export default defineRule({
     });
     report({
       messageId: 'open',
-      key: open.map((o) => `${o.protocol}/${o.port}`).join(','),
+      key: open.map((o) => `${o.protocol}/${o.port}@${o.families.join('+')}`).join(','),
       data: {
         ports,
         subnets: subnetNames.length > 0 ? `used by ${subnetNames.length} subnet(s): ${subnetNames.join(', ')}` : 'used by no subnet',

@@ -2,6 +2,8 @@ import { ingressForPortRules, openedPorts, permissionEvidence, portsFor, sourceI
 import { countPorts, formatPortRanges } from '../src/model/ports.js';
 import { defineRule } from '../src/rules-kit/define-rule.js';
 import { ALL_TRAFFIC_RULE_ID, PORT_RULE_USES } from '../src/rules-kit/port-exposure.js';
+import { formatPortSpan } from '../src/rules-kit/port-spec.js';
+import type { PortSpan } from '../src/rules-kit/types.js';
 
 export default defineRule({
   meta: {
@@ -44,6 +46,7 @@ export default defineRule({
     const tcp = openedPorts(ingress, 'tcp');
     const udp = openedPorts(ingress, 'udp');
     const count = countPorts(tcp) + countPorts(udp);
+    const ports: PortSpan[] = [...tcp.map((r) => ({ protocol: 'tcp' as const, ...r })), ...udp.map((r) => ({ protocol: 'udp' as const, ...r }))];
     if (count <= options.maxOpenPorts) return;
     const counted = ingress.filter(
       (p) =>
@@ -54,8 +57,9 @@ export default defineRule({
     const allPrivate = counted.every(sourceIsInternalOnly);
     report({
       messageId: 'tooMany',
-      key: 'open-ports',
-      ports: [...tcp.map((r) => ({ protocol: 'tcp' as const, ...r })), ...udp.map((r) => ({ protocol: 'udp' as const, ...r }))],
+      // The ports themselves: one more port opened is a new finding for a baseline.
+      key: ports.map(formatPortSpan).join(','),
+      ports,
       sources: [...new Set(counted.map((p) => sourceId(p.source)))],
       ...(allPrivate ? { severity: 'low' as const } : {}),
       data: {

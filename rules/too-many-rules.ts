@@ -59,15 +59,17 @@ export default defineRule({
   check(group, { options, report }) {
     const counts = { inbound: countRules(group.ingress), outbound: countRules(group.egress) };
     const over = (['inbound', 'outbound'] as const).flatMap((direction) =>
-      (['ipv4', 'ipv6'] as const)
-        .filter((family) => counts[direction][family] > options.maxRules)
-        .map((family) => `${counts[direction][family]} ${direction} ${familiesText([family])}`),
+      (['ipv4', 'ipv6'] as const).filter((family) => counts[direction][family] > options.maxRules).map((family) => ({ direction, family })),
     );
     if (over.length === 0) return;
     report({
       messageId: 'tooMany',
-      key: 'too-many-rules',
-      data: { counts: over.join(', '), max: options.maxRules },
+      // Which lists are over, not by how much: the counts move with every edit.
+      key: over.map(({ direction, family }) => `${direction}-${family}`).join(','),
+      data: {
+        counts: over.map(({ direction, family }) => `${counts[direction][family]} ${direction} ${familiesText([family])}`).join(', '),
+        max: options.maxRules,
+      },
       evidence: { inbound: counts.inbound, outbound: counts.outbound, maxRules: options.maxRules },
     });
   },

@@ -85,9 +85,22 @@ export function fillTemplate(template: string, data: Readonly<Record<string, str
   });
 }
 
-export function fingerprintOf(parts: { ruleId: string; accountId: string; region: string; resourceId: string; key: string }): string {
+/**
+ * A finding's identity across runs: rule, account, region, resource, what is wrong (the rule's
+ * key: ports, families, sources) and the severity the rule itself gave it (a private source
+ * turning public raises it). Names, messages, counts, timestamps, order and the configured
+ * severity stay out, so renaming a group or re-ranking a rule does not make old findings new.
+ */
+export function fingerprintOf(parts: {
+  ruleId: string;
+  accountId: string;
+  region: string;
+  resourceId: string;
+  key: string;
+  ruleSeverity?: Severity;
+}): string {
   return createHash('sha256')
-    .update([parts.ruleId, parts.accountId, parts.region, parts.resourceId, parts.key].join('\n'))
+    .update([parts.ruleId, parts.accountId, parts.region, parts.resourceId, parts.key, parts.ruleSeverity ?? ''].join('\n'))
     .digest('hex')
     .slice(0, 32);
 }
@@ -270,6 +283,7 @@ function toFinding(
       region: resource.region,
       resourceId: resource.id,
       key: report.key,
+      ...(report.severity ? { ruleSeverity: report.severity } : {}),
     }),
     ...(report.ports ? { ports: report.ports } : {}),
     ...(report.sources ? { sources: report.sources } : {}),

@@ -63,7 +63,8 @@ export function portExposures(
     const permissions = [...new Set(exposure.flatMap((e) => e.permissions))];
     const command = revokeCommand(group, permissions);
     out.push({
-      key: `${protocol}/${port}`,
+      // What is open and to which address families: opening it over IPv6 too is a new finding.
+      key: `${protocol}/${port}@${families.join('+')}`,
       ports: [{ protocol, from: port, to: port }],
       sources: [...new Set(permissions.map((p) => sourceId(p.source)))],
       ...(command ? { remediationCommand: command } : {}),

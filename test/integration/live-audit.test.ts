@@ -11,6 +11,7 @@ import { collectLive, type ProgressEvent } from '../../src/collect/live.js';
 import type { RawKindResult } from '../../src/collect/types.js';
 import { DATA_KINDS, DATA_KIND_INFO, type DataKind } from '../../src/model/kinds.js';
 import type { AuditReport } from '../../src/report/types.js';
+import { main } from '../../src/cli/main.js';
 import { fakeAwsHome, runBin, runMain } from '../helpers/cli.js';
 import { startFakeEc2, type Fault, type FakeEc2, type FaultContext, type RecordedRequest } from '../helpers/fake-ec2.js';
 import { ACCOUNT_ID, EXPECTED_FINDINGS, EXPECTED_RULES, acceptanceRegion, writeCliFiles } from '../fixtures/acceptance-account.js';
@@ -52,6 +53,11 @@ const live = (...extra: string[]) =>
 
 /** Only the rules EXPECTED_FINDINGS speaks for. */
 const expectedRules = EXPECTED_RULES.flatMap((id) => ['--rule', id]);
+
+/** Offline findings also name the file each resource was read from; live ones cannot. */
+function withoutOrigins(findings: AuditReport['findings']): AuditReport['findings'] {
+  return findings.map(({ resource: { origin, ...resource }, ...finding }) => (void origin, { ...finding, resource }));
+}
 
 function summarize(report: AuditReport): string[] {
   return report.findings
@@ -181,7 +187,7 @@ describe('live audit over the fake EC2 endpoint', () => {
     const { report } = await fullCatalogLive();
     assert.deepEqual(summarize(offlineReport), summarize(report));
     // Not only the same rows: the same findings, message, evidence and fingerprint included.
-    assert.deepEqual(offlineReport.findings, report.findings);
+    assert.deepEqual(withoutOrigins(offlineReport.findings), report.findings);
     assert.deepEqual(offlineReport.summary, report.summary);
   });
 
@@ -204,7 +210,7 @@ describe('live audit over the fake EC2 endpoint', () => {
     const { code, stdout, stderr } = await live('--rule', 'ssh-open-to-internet');
     assert.equal(code, 1, stderr);
     assert.equal(stderr, '');
-    assert.ok(summarize(JSON.parse(stdout) as AuditReport).includes('us-east-1 ssh-open-to-internet ssh-via-prefix-list tcp/22'));
+    assert.ok(summarize(JSON.parse(stdout) as AuditReport).includes('us-east-1 ssh-open-to-internet ssh-via-prefix-list tcp/22@ipv4'));
     // Both lists' second page failed once: 5 pages + 2 retries.
     assert.equal(inRegion('us-east-1', 'GetManagedPrefixListEntries').length, 7);
   });
@@ -235,7 +241,7 @@ describe('live audit over the fake EC2 endpoint', () => {
     const expectedOnly = found.filter((f) => EXPECTED_RULES.includes(f.split(' ')[1] ?? ''));
     assert.deepEqual(expectedOnly.filter((f) => f.startsWith('us-east-1')), expectedIn(['us-east-1']));
     assert.ok(!found.some((f) => needInterfaces.some((id) => f.startsWith(`eu-west-1 ${id} `))));
-    assert.ok(found.includes('eu-west-1 ssh-open-to-internet ssh-ipv6-only tcp/22'));
+    assert.ok(found.includes('eu-west-1 ssh-open-to-internet ssh-ipv6-only tcp/22@ipv6'));
     assert.match(stderr, /eu-west-1 DescribeNetworkInterfaces: UnauthorizedOperation/);
   });
 
@@ -442,7 +448,33 @@ describe('live audit over the fake EC2 endpoint', () => {
     assert.equal(offline.code, 1, offline.stderr);
     const offlineReport = JSON.parse(offline.stdout) as AuditReport;
     assert.deepEqual(offlineReport.skipped, []);
-    assert.deepEqual(offlineReport.findings, report.findings);
+    assert.deepEqual(withoutOrigins(offlineReport.findings), report.findings);
+    assert.ok(offlineReport.findings.every((f) => f.resource.origin === file), 'offline findings point at the snapshot file');
+  });
+
+  test('on a terminal, stderr shows progress (regions and calls done) and clears it; in a pipe or with --quiet, nothing', async () => {
+    reset();
+    const args = ['--profile', 'fake', '--endpoint-url', fake.url, '--region', 'us-east-1', '--region', 'eu-west-1', '--rule', 'unused-sg', '--format', 'json'];
+    const runWith = async (stderrIsTTY: boolean, extra: string[] = []) => {
+      let stderr = '';
+      await main([...args, ...extra], {
+        stdout: { write: () => undefined },
+        stderr: { write: (t: string) => void (stderr += t), isTTY: stderrIsTTY },
+        env: { NO_COLOR: '1' },
+        now: () => new Date('2026-01-02T03:04:05.000Z'),
+      });
+      return stderr;
+    };
+    const tty = await runWith(true);
+    const frames = tty.split('\r\u001b[2K').filter(Boolean);
+    assert.ok(frames.length > 3, tty);
+    assert.match(frames[0] ?? '', /^0\/2 regions · 0\/\d+ calls · collecting 2 region\(s\)$/);
+    const last = frames.at(-1) ?? '';
+    const [, done, total] = /^2\/2 regions · (\d+)\/(\d+) calls · /.exec(last) ?? [];
+    assert.ok(done !== undefined && done === total, `the last frame has every call done: ${last}`);
+    assert.ok(tty.endsWith('\r\u001b[2K'), 'the line is cleared when collection ends');
+    assert.equal(await runWith(false), '');
+    assert.equal(await runWith(true, ['--quiet']), '');
   });
 
   test('the binary, run as a user would, prints no SDK warnings and exits 1', async () => {

@@ -44,27 +44,27 @@ ruleTester(rule, {
     {
       name: 'all traffic (-1) from 0.0.0.0/0',
       data: one(all('0.0.0.0/0')),
-      findings: [{ messageId: 'all', key: 'all', groupId: 'sg-target', data: { families: 'IPv4', via: 'all traffic from 0.0.0.0/0' } }],
+      findings: [{ messageId: 'all', key: 'all@ipv4', groupId: 'sg-target', data: { families: 'IPv4', via: 'all traffic from 0.0.0.0/0' } }],
     },
     {
       name: 'all traffic (-1) from ::/0 only (IPv6)',
       data: one(all('::/0')),
-      findings: [{ messageId: 'all', key: 'all', data: { families: 'IPv6', via: 'all traffic from ::/0' } }],
+      findings: [{ messageId: 'all', key: 'all@ipv6', data: { families: 'IPv6', via: 'all traffic from ::/0' } }],
     },
     {
       name: 'all traffic from IPv4 and IPv6 together make one finding',
       data: one(all('0.0.0.0/0', '::/0')),
-      findings: [{ messageId: 'all', key: 'all', data: { families: 'IPv4 and IPv6' } }],
+      findings: [{ messageId: 'all', key: 'all@ipv4+ipv6', data: { families: 'IPv4 and IPv6' } }],
     },
     {
       name: 'protocol spelled "all" is all traffic',
       data: one(proto('all', undefined, '0.0.0.0/0')),
-      findings: [{ messageId: 'all', key: 'all' }],
+      findings: [{ messageId: 'all', key: 'all@ipv4' }],
     },
     {
       name: 'all traffic from split CIDRs 0.0.0.0/1 + 128.0.0.0/1',
       data: one(all('0.0.0.0/1', '128.0.0.0/1')),
-      findings: [{ messageId: 'all', key: 'all', data: { via: 'all traffic from 0.0.0.0/1; all traffic from 128.0.0.0/1' } }],
+      findings: [{ messageId: 'all', key: 'all@ipv4', data: { via: 'all traffic from 0.0.0.0/1; all traffic from 128.0.0.0/1' } }],
     },
     {
       name: 'all traffic from everything except RFC 1918 is still the internet',
@@ -75,120 +75,120 @@ ruleTester(rule, {
           '192.172.0.0/14', '192.176.0.0/12', '192.192.0.0/10', '193.0.0.0/8', '194.0.0.0/7', '196.0.0.0/6', '200.0.0.0/5',
           '208.0.0.0/4', '224.0.0.0/3'),
       ),
-      findings: [{ messageId: 'all', key: 'all', data: { families: 'IPv4' } }],
+      findings: [{ messageId: 'all', key: 'all@ipv4', data: { families: 'IPv4' } }],
     },
     {
       name: 'all traffic from IPv6 global unicast 2000::/3',
       data: one(all('2000::/3')),
-      findings: [{ messageId: 'all', key: 'all', data: { families: 'IPv6' } }],
+      findings: [{ messageId: 'all', key: 'all@ipv6', data: { families: 'IPv6' } }],
     },
     {
       name: 'tcp 0-65535 from 0.0.0.0/0',
       data: one(tcp([0, 65535], '0.0.0.0/0')),
-      findings: [{ messageId: 'everyPort', key: 'tcp', data: { protocol: 'TCP', families: 'IPv4', via: 'tcp all from 0.0.0.0/0' } }],
+      findings: [{ messageId: 'everyPort', key: 'tcp@ipv4', data: { protocol: 'TCP', families: 'IPv4', via: 'tcp all from 0.0.0.0/0' } }],
     },
     {
       name: 'tcp 1-65535 also counts as every TCP port',
       data: one(tcp([1, 65535], '0.0.0.0/0')),
-      findings: [{ messageId: 'everyPort', key: 'tcp', data: { via: 'tcp 1-65535 from 0.0.0.0/0' } }],
+      findings: [{ messageId: 'everyPort', key: 'tcp@ipv4', data: { via: 'tcp 1-65535 from 0.0.0.0/0' } }],
     },
     {
       name: 'udp 0-65535 from 0.0.0.0/0',
       data: one(udp([0, 65535], '0.0.0.0/0')),
-      findings: [{ messageId: 'everyPort', key: 'udp', data: { protocol: 'UDP' } }],
+      findings: [{ messageId: 'everyPort', key: 'udp@ipv4', data: { protocol: 'UDP' } }],
     },
     {
       name: 'tcp 0-65535 from ::/0 only (IPv6)',
       data: one(tcp([0, 65535], '::/0')),
-      findings: [{ messageId: 'everyPort', key: 'tcp', data: { families: 'IPv6' } }],
+      findings: [{ messageId: 'everyPort', key: 'tcp@ipv6', data: { families: 'IPv6' } }],
     },
     {
       name: 'tcp and udp 0-65535 from anywhere are two findings',
       data: one(tcp([0, 65535], '0.0.0.0/0', '::/0'), udp([0, 65535], '0.0.0.0/0', '::/0')),
       findings: [
-        { messageId: 'everyPort', key: 'tcp', data: { protocol: 'TCP', families: 'IPv4 and IPv6' } },
-        { messageId: 'everyPort', key: 'udp', data: { protocol: 'UDP', families: 'IPv4 and IPv6' } },
+        { messageId: 'everyPort', key: 'tcp@ipv4+ipv6', data: { protocol: 'TCP', families: 'IPv4 and IPv6' } },
+        { messageId: 'everyPort', key: 'udp@ipv4+ipv6', data: { protocol: 'UDP', families: 'IPv4 and IPv6' } },
       ],
     },
     {
       name: 'protocol "6" with ports 0-65535 is every TCP port',
       data: one(proto('6', [0, 65535], '0.0.0.0/0')),
-      findings: [{ messageId: 'everyPort', key: 'tcp' }],
+      findings: [{ messageId: 'everyPort', key: 'tcp@ipv4' }],
     },
     {
       name: 'protocol "17" without ports is every UDP port',
       data: one(proto('17', undefined, '::/0')),
-      findings: [{ messageId: 'everyPort', key: 'udp', data: { families: 'IPv6' } }],
+      findings: [{ messageId: 'everyPort', key: 'udp@ipv6', data: { families: 'IPv6' } }],
     },
     {
       name: 'tcp 0-65535 split over 0.0.0.0/1 + 128.0.0.0/1',
       data: one(tcp([0, 65535], '0.0.0.0/1', '128.0.0.0/1')),
-      findings: [{ messageId: 'everyPort', key: 'tcp', data: { families: 'IPv4', via: 'tcp all from 0.0.0.0/1; tcp all from 128.0.0.0/1' } }],
+      findings: [{ messageId: 'everyPort', key: 'tcp@ipv4', data: { families: 'IPv4', via: 'tcp all from 0.0.0.0/1; tcp all from 128.0.0.0/1' } }],
     },
     {
       name: 'tcp 0-32767 + tcp 32768-65535 from 0.0.0.0/0 are joined',
       data: one(tcp([0, 32767], '0.0.0.0/0'), tcp([32768, 65535], '0.0.0.0/0')),
-      findings: [{ messageId: 'everyPort', key: 'tcp', data: { via: 'tcp 0-32767 from 0.0.0.0/0; tcp 32768-65535 from 0.0.0.0/0' } }],
+      findings: [{ messageId: 'everyPort', key: 'tcp@ipv4', data: { via: 'tcp 0-32767 from 0.0.0.0/0; tcp 32768-65535 from 0.0.0.0/0' } }],
     },
     {
       name: 'overlapping udp ranges 1-40000 + 30000-65535 are joined',
       data: one(udp([1, 40000], '::/0'), udp([30000, 65535], '::/0')),
-      findings: [{ messageId: 'everyPort', key: 'udp', data: { families: 'IPv6' } }],
+      findings: [{ messageId: 'everyPort', key: 'udp@ipv6', data: { families: 'IPv6' } }],
     },
     {
       name: 'ranges and CIDRs split both ways still add up',
       data: one(tcp([0, 32767], '0.0.0.0/1', '128.0.0.0/1'), tcp([32768, 65535], '0.0.0.0/0')),
-      findings: [{ messageId: 'everyPort', key: 'tcp', data: { families: 'IPv4' } }],
+      findings: [{ messageId: 'everyPort', key: 'tcp@ipv4', data: { families: 'IPv4' } }],
     },
     {
       name: 'all traffic from one half plus tcp 0-65535 from the other half opens every TCP port',
       data: one(all('0.0.0.0/1'), tcp([0, 65535], '128.0.0.0/1')),
       findings: [
-        { messageId: 'everyPort', key: 'tcp', data: { families: 'IPv4', via: 'all traffic from 0.0.0.0/1; tcp all from 128.0.0.0/1' } },
+        { messageId: 'everyPort', key: 'tcp@ipv4', data: { families: 'IPv4', via: 'all traffic from 0.0.0.0/1; tcp all from 128.0.0.0/1' } },
       ],
     },
     {
       name: 'all from 0.0.0.0/0 plus tcp 22 from ::/0 is only the all finding',
       data: one(all('0.0.0.0/0'), tcp(22, '::/0')),
-      findings: [{ messageId: 'all', key: 'all', data: { families: 'IPv4', via: 'all traffic from 0.0.0.0/0' } }],
+      findings: [{ messageId: 'all', key: 'all@ipv4', data: { families: 'IPv4', via: 'all traffic from 0.0.0.0/0' } }],
     },
     {
       name: 'all from 0.0.0.0/0 plus tcp 0-65535 from 0.0.0.0/0 is only the all finding',
       data: one(all('0.0.0.0/0'), tcp([0, 65535], '0.0.0.0/0')),
-      findings: [{ messageId: 'all', key: 'all' }],
+      findings: [{ messageId: 'all', key: 'all@ipv4' }],
     },
     {
       name: 'all from ::/0 plus tcp 0-65535 from 0.0.0.0/0 is two findings, one per family',
       data: one(all('::/0'), tcp([0, 65535], '0.0.0.0/0')),
       findings: [
-        { messageId: 'all', key: 'all', data: { families: 'IPv6', via: 'all traffic from ::/0' } },
-        { messageId: 'everyPort', key: 'tcp', data: { families: 'IPv4', via: 'tcp all from 0.0.0.0/0' } },
+        { messageId: 'all', key: 'all@ipv6', data: { families: 'IPv6', via: 'all traffic from ::/0' } },
+        { messageId: 'everyPort', key: 'tcp@ipv4', data: { families: 'IPv4', via: 'tcp all from 0.0.0.0/0' } },
       ],
     },
     {
       name: 'a prefix list and a group reference beside 0.0.0.0/0 do not hide the exposure',
       data: one(all('pl-0123456789abcdef0', 'sg-0123456789abcdef0', '0.0.0.0/0')),
-      findings: [{ messageId: 'all', key: 'all', data: { via: 'all traffic from 0.0.0.0/0' } }],
+      findings: [{ messageId: 'all', key: 'all@ipv4', data: { via: 'all traffic from 0.0.0.0/0' } }],
     },
     {
       name: 'all traffic from a resolved prefix list holding 0.0.0.0/0',
       data: withList(['0.0.0.0/0'], all(PL)),
-      findings: [{ messageId: 'all', key: 'all', data: { families: 'IPv4', via: `all traffic from ${PL}` } }],
+      findings: [{ messageId: 'all', key: 'all@ipv4', data: { families: 'IPv4', via: `all traffic from ${PL}` } }],
     },
     {
       name: 'all traffic from a named resolved prefix list holding ::/0',
       data: { ...withList(['::/0'], all(PL)), prefixLists: [prefixList({ id: PL, name: 'everyone-v6' })] },
-      findings: [{ messageId: 'all', key: 'all', data: { families: 'IPv6', via: `all traffic from ${PL} (everyone-v6)` } }],
+      findings: [{ messageId: 'all', key: 'all@ipv6', data: { families: 'IPv6', via: `all traffic from ${PL} (everyone-v6)` } }],
     },
     {
       name: 'all traffic from a resolved prefix list holding one half, beside a CIDR for the other half',
       data: withList(['0.0.0.0/1'], all(PL, '128.0.0.0/1')),
-      findings: [{ messageId: 'all', key: 'all', data: { families: 'IPv4' } }],
+      findings: [{ messageId: 'all', key: 'all@ipv4', data: { families: 'IPv4' } }],
     },
     {
       name: 'tcp 0-65535 from a resolved prefix list holding 0.0.0.0/0',
       data: withList(['0.0.0.0/0'], tcp([0, 65535], PL)),
-      findings: [{ messageId: 'everyPort', key: 'tcp', data: { via: `tcp all from ${PL}` } }],
+      findings: [{ messageId: 'everyPort', key: 'tcp@ipv4', data: { via: `tcp all from ${PL}` } }],
     },
     {
       name: 'an attached group carries its blast radius',
@@ -196,7 +196,7 @@ ruleTester(rule, {
         groups: [group({ id: 'sg-open', ingress: [all('0.0.0.0/0')] })],
         interfaces: [eni({ groups: ['sg-open'], instanceId: 'i-1', publicIp: '54.0.0.1' })],
       },
-      findings: [{ messageId: 'all', key: 'all', groupId: 'sg-open' }],
+      findings: [{ messageId: 'all', key: 'all@ipv4', groupId: 'sg-open' }],
     },
   ],
   errors: [
@@ -222,26 +222,26 @@ describe('all-traffic-open-to-internet: evidence per address family', () => {
     });
 
   exact('all from 0.0.0.0/0 plus tcp 22 from ::/0: the IPv6 tcp 22 permission is not part of it', one(all('0.0.0.0/0'), tcp(22, '::/0')), [
-    ['all', 'All traffic (every protocol and port) open to the internet over IPv4 via all traffic from 0.0.0.0/0'],
+    ['all@ipv4', 'All traffic (every protocol and port) open to the internet over IPv4 via all traffic from 0.0.0.0/0'],
   ]);
   exact('all from ::/0 plus tcp 0-65535 from 0.0.0.0/0: all over IPv6, tcp over IPv4', one(all('::/0'), tcp([0, 65535], '0.0.0.0/0')), [
-    ['all', 'All traffic (every protocol and port) open to the internet over IPv6 via all traffic from ::/0'],
-    ['tcp', 'Every TCP port open to the internet over IPv4 via tcp all from 0.0.0.0/0'],
+    ['all@ipv6', 'All traffic (every protocol and port) open to the internet over IPv6 via all traffic from ::/0'],
+    ['tcp@ipv4', 'Every TCP port open to the internet over IPv4 via tcp all from 0.0.0.0/0'],
   ]);
   exact(
     'tcp 0-32767 from both families plus tcp 32768-65535 from 0.0.0.0/0: IPv4 only, without the ::/0 permission',
     one(tcp([0, 32767], '0.0.0.0/0', '::/0'), tcp([32768, 65535], '0.0.0.0/0')),
-    [['tcp', 'Every TCP port open to the internet over IPv4 via tcp 0-32767 from 0.0.0.0/0; tcp 32768-65535 from 0.0.0.0/0']],
+    [['tcp@ipv4', 'Every TCP port open to the internet over IPv4 via tcp 0-32767 from 0.0.0.0/0; tcp 32768-65535 from 0.0.0.0/0']],
   );
   exact(
     'tcp 0-65535 plus tcp 3389 from 0.0.0.0/0: only the sweep is named; 3389 is left to the port rules',
     one(tcp([0, 65535], '0.0.0.0/0'), tcp(3389, '0.0.0.0/0')),
-    [['tcp', 'Every TCP port open to the internet over IPv4 via tcp all from 0.0.0.0/0']],
+    [['tcp@ipv4', 'Every TCP port open to the internet over IPv4 via tcp all from 0.0.0.0/0']],
   );
   exact(
     'two halves plus a full-width range: revoking any one leaves every port open, so all three are at fault',
     one(tcp([0, 65535], '0.0.0.0/1'), tcp([0, 65535], '128.0.0.0/1'), tcp([1, 65535], '0.0.0.0/0')),
-    [['tcp', 'Every TCP port open to the internet over IPv4 via tcp all from 0.0.0.0/1; tcp all from 128.0.0.0/1; tcp 1-65535 from 0.0.0.0/0']],
+    [['tcp@ipv4', 'Every TCP port open to the internet over IPv4 via tcp all from 0.0.0.0/1; tcp all from 128.0.0.0/1; tcp 1-65535 from 0.0.0.0/0']],
   );
 });
 
@@ -255,7 +255,7 @@ describe('all-traffic-open-to-internet: remediation commands', () => {
     // …00 all 0.0.0.0/0; …01 all ::/0; …02 tcp 22 0.0.0.0/0; …03 tcp 443 10.0.0.0/8
     const [f, ...rest] = findingsOf(withRuleIds(G, all('0.0.0.0/0', '::/0'), tcp(22, '0.0.0.0/0'), tcp(443, '10.0.0.0/8')));
     assert.deepEqual(rest, []);
-    assert.equal(f?.key, 'all');
+    assert.equal(f?.key, 'all@ipv4+ipv6');
     assert.equal(f?.remediationCommand, revoke('0', '1'));
     assert.deepEqual(f?.sources, ['0.0.0.0/0', '::/0']);
     assert.deepEqual(f?.ports, [
@@ -270,8 +270,8 @@ describe('all-traffic-open-to-internet: remediation commands', () => {
     assert.deepEqual(
       findings.map((f) => [f.key, f.remediationCommand]),
       [
-        ['all', revoke('0')],
-        ['tcp', revoke('1')],
+        ['all@ipv6', revoke('0')],
+        ['tcp@ipv4', revoke('1')],
       ],
     );
     assert.deepEqual(findings[1]?.ports, [{ protocol: 'tcp', from: 0, to: 65535 }]);

@@ -64,7 +64,7 @@ ruleTester(rule, {
       findings: [
         {
           messageId: 'open',
-          key: 'tcp/20,tcp/21,tcp/23,tcp/25',
+          key: 'tcp/20@ipv4,tcp/21@ipv4,tcp/23@ipv4,tcp/25@ipv4',
           groupId: 'sg-target',
           severity: 'high',
           data: { ports: 'tcp 20 FTP, tcp 21 FTP, tcp 23 Telnet, tcp 25 SMTP', families: 'IPv4', via: 'tcp 20-25 from 0.0.0.0/0' },
@@ -74,68 +74,68 @@ ruleTester(rule, {
     {
       name: 'udp 53 and udp 161 from anywhere',
       data: one(udp(53, '0.0.0.0/0'), udp(161, '0.0.0.0/0')),
-      findings: [{ messageId: 'open', key: 'udp/53,udp/161', data: { ports: 'udp 53 DNS, udp 161 SNMP' } }],
+      findings: [{ messageId: 'open', key: 'udp/53@ipv4,udp/161@ipv4', data: { ports: 'udp 53 DNS, udp 161 SNMP' } }],
     },
     {
       name: 'tcp and udp entries of one group are one finding, tcp first',
       data: one(udp(11211, '0.0.0.0/0'), tcp(11211, '0.0.0.0/0')),
-      findings: [{ messageId: 'open', key: 'tcp/11211,udp/11211', data: { ports: 'tcp 11211 Memcached, udp 11211 Memcached' } }],
+      findings: [{ messageId: 'open', key: 'tcp/11211@ipv4,udp/11211@ipv4', data: { ports: 'tcp 11211 Memcached, udp 11211 Memcached' } }],
     },
     {
       name: 'tcp 3306 from ::/0 only (IPv6)',
       data: one(tcp(3306, '::/0')),
-      findings: [{ messageId: 'open', key: 'tcp/3306', data: { ports: 'tcp 3306 MySQL', families: 'IPv6' } }],
+      findings: [{ messageId: 'open', key: 'tcp/3306@ipv6', data: { ports: 'tcp 3306 MySQL', families: 'IPv6' } }],
     },
     {
       name: 'IPv4 and IPv6 together make one finding',
       data: one(tcp(5432, '0.0.0.0/0', '::/0')),
-      findings: [{ messageId: 'open', key: 'tcp/5432', data: { ports: 'tcp 5432 PostgreSQL', families: 'IPv4 and IPv6' } }],
+      findings: [{ messageId: 'open', key: 'tcp/5432@ipv4+ipv6', data: { ports: 'tcp 5432 PostgreSQL', families: 'IPv4 and IPv6' } }],
     },
     {
       name: 'ports over different families: the families of all the ports',
       data: one(tcp(6379, '0.0.0.0/0'), tcp(27017, '::/0')),
-      findings: [{ messageId: 'open', key: 'tcp/6379,tcp/27017', data: { families: 'IPv4 and IPv6', ports: 'tcp 6379 Redis, tcp 27017 MongoDB' } }],
+      findings: [{ messageId: 'open', key: 'tcp/6379@ipv4,tcp/27017@ipv6', data: { families: 'IPv4 and IPv6', ports: 'tcp 6379 Redis, tcp 27017 MongoDB' } }],
     },
     {
       name: 'tcp 26-88 covers 88 only',
       data: one(tcp([26, 88], '0.0.0.0/0')),
-      findings: [{ messageId: 'open', key: 'tcp/88', data: { ports: 'tcp 88 Kerberos', via: 'tcp 26-88' } }],
+      findings: [{ messageId: 'open', key: 'tcp/88@ipv4', data: { ports: 'tcp 88 Kerberos', via: 'tcp 26-88' } }],
     },
-    { name: 'tcp 3306-3306 range edge', data: one(tcp([3306, 3306], '0.0.0.0/0')), findings: [{ messageId: 'open', key: 'tcp/3306' }] },
-    { name: 'tcp 3300-3306 range ends on the port', data: one(tcp([3300, 3306], '0.0.0.0/0')), findings: [{ messageId: 'open', key: 'tcp/3306' }] },
-    { name: 'tcp 27019-27100 range starts on the port', data: one(tcp([27019, 27100], '::/0')), findings: [{ messageId: 'open', key: 'tcp/27019' }] },
-    { name: 'protocol "6" is tcp', data: one(proto('6', [3306, 3306], '0.0.0.0/0')), findings: [{ messageId: 'open', key: 'tcp/3306' }] },
-    { name: 'protocol "17" is udp', data: one(proto('17', [53, 53], '0.0.0.0/0')), findings: [{ messageId: 'open', key: 'udp/53' }] },
-    { name: 'protocol "TCP" in capitals is tcp', data: one(proto('TCP', [6379, 6379], '0.0.0.0/0')), findings: [{ messageId: 'open', key: 'tcp/6379' }] },
+    { name: 'tcp 3306-3306 range edge', data: one(tcp([3306, 3306], '0.0.0.0/0')), findings: [{ messageId: 'open', key: 'tcp/3306@ipv4' }] },
+    { name: 'tcp 3300-3306 range ends on the port', data: one(tcp([3300, 3306], '0.0.0.0/0')), findings: [{ messageId: 'open', key: 'tcp/3306@ipv4' }] },
+    { name: 'tcp 27019-27100 range starts on the port', data: one(tcp([27019, 27100], '::/0')), findings: [{ messageId: 'open', key: 'tcp/27019@ipv6' }] },
+    { name: 'protocol "6" is tcp', data: one(proto('6', [3306, 3306], '0.0.0.0/0')), findings: [{ messageId: 'open', key: 'tcp/3306@ipv4' }] },
+    { name: 'protocol "17" is udp', data: one(proto('17', [53, 53], '0.0.0.0/0')), findings: [{ messageId: 'open', key: 'udp/53@ipv4' }] },
+    { name: 'protocol "TCP" in capitals is tcp', data: one(proto('TCP', [6379, 6379], '0.0.0.0/0')), findings: [{ messageId: 'open', key: 'tcp/6379@ipv4' }] },
     {
       name: 'split CIDRs 0.0.0.0/1 + 128.0.0.0/1 in one permission',
       data: one(tcp(3306, '0.0.0.0/1', '128.0.0.0/1')),
-      findings: [{ messageId: 'open', key: 'tcp/3306', data: { families: 'IPv4', via: 'tcp 3306 from 0.0.0.0/1; tcp 3306 from 128.0.0.0/1' } }],
+      findings: [{ messageId: 'open', key: 'tcp/3306@ipv4', data: { families: 'IPv4', via: 'tcp 3306 from 0.0.0.0/1; tcp 3306 from 128.0.0.0/1' } }],
     },
     {
       name: 'split CIDRs across two permissions with different ranges: only the overlap',
       data: one(tcp([3300, 3310], '0.0.0.0/1'), tcp([3306, 5432], '128.0.0.0/1')),
-      findings: [{ messageId: 'open', key: 'tcp/3306', data: { via: 'tcp 3300-3310 from 0.0.0.0/1; tcp 3306-5432 from 128.0.0.0/1' } }],
+      findings: [{ messageId: 'open', key: 'tcp/3306@ipv4', data: { via: 'tcp 3300-3310 from 0.0.0.0/1; tcp 3306-5432 from 128.0.0.0/1' } }],
     },
     {
       name: 'IPv6 global unicast 2000::/3 is the whole IPv6 internet',
       data: one(tcp(9200, '2000::/3')),
-      findings: [{ messageId: 'open', key: 'tcp/9200', data: { families: 'IPv6', ports: 'tcp 9200 Elasticsearch/OpenSearch' } }],
+      findings: [{ messageId: 'open', key: 'tcp/9200@ipv6', data: { families: 'IPv6', ports: 'tcp 9200 Elasticsearch/OpenSearch' } }],
     },
     {
       name: 'a resolved prefix list holding 0.0.0.0/0 is the internet',
       data: withList(['0.0.0.0/0'], tcp(3306, PL)),
-      findings: [{ messageId: 'open', key: 'tcp/3306', data: { families: 'IPv4', via: `tcp 3306 from ${PL}` } }],
+      findings: [{ messageId: 'open', key: 'tcp/3306@ipv4', data: { families: 'IPv4', via: `tcp 3306 from ${PL}` } }],
     },
     {
       name: 'a resolved prefix list holding ::/0 is the IPv6 internet',
       data: withList(['::/0'], udp(161, PL)),
-      findings: [{ messageId: 'open', key: 'udp/161', data: { families: 'IPv6' } }],
+      findings: [{ messageId: 'open', key: 'udp/161@ipv6', data: { families: 'IPv6' } }],
     },
     {
       name: 'a resolved prefix list holding one half, beside a CIDR for the other half',
       data: withList(['0.0.0.0/1'], tcp(3306, PL, '128.0.0.0/1')),
-      findings: [{ messageId: 'open', key: 'tcp/3306', data: { via: `tcp 3306 from 128.0.0.0/1; tcp 3306 from ${PL}` } }],
+      findings: [{ messageId: 'open', key: 'tcp/3306@ipv4', data: { via: `tcp 3306 from 128.0.0.0/1; tcp 3306 from ${PL}` } }],
     },
     {
       name: 'a named resolved prefix list shows its name',
@@ -156,13 +156,13 @@ ruleTester(rule, {
       name: 'a separate tcp 3306 permission is still reported beside an all-traffic one',
       data: one(all('0.0.0.0/0'), tcp(3306, '::/0')),
       alsoEnabled: [ALL_TRAFFIC],
-      findings: [{ messageId: 'open', key: 'tcp/3306', data: { families: 'IPv6', via: 'tcp 3306 from ::/0' } }],
+      findings: [{ messageId: 'open', key: 'tcp/3306@ipv6', data: { families: 'IPv6', via: 'tcp 3306 from ::/0' } }],
     },
     {
       name: 'tcp 3306 beside a tcp 0-65535 sweep is its own root cause (all-traffic takes only the sweep)',
       data: one(tcp([0, 65535], '0.0.0.0/0'), tcp(3306, '0.0.0.0/0')),
       alsoEnabled: [ALL_TRAFFIC],
-      findings: [{ messageId: 'open', key: 'tcp/3306', data: { via: 'tcp 3306 from 0.0.0.0/0' } }],
+      findings: [{ messageId: 'open', key: 'tcp/3306@ipv4', data: { via: 'tcp 3306 from 0.0.0.0/0' } }],
     },
     {
       name: 'tcp 2-65535 is not every TCP port, so it is reported here even with all-traffic enabled',
@@ -174,7 +174,7 @@ ruleTester(rule, {
       name: 'option ports: a custom entry with its own service name',
       data: one(tcp(8443, '0.0.0.0/0'), tcp(3306, '0.0.0.0/0')),
       options: { ports: [{ protocol: 'tcp', port: 8443, service: 'alt HTTPS' }] },
-      findings: [{ messageId: 'open', key: 'tcp/8443', data: { ports: 'tcp 8443 alt HTTPS' } }],
+      findings: [{ messageId: 'open', key: 'tcp/8443@ipv4', data: { ports: 'tcp 8443 alt HTTPS' } }],
     },
     {
       name: 'option ports: entries are listed by protocol then port, whatever their order in the option',
@@ -186,7 +186,7 @@ ruleTester(rule, {
           { protocol: 'tcp', port: 10, service: 'ten' },
         ],
       },
-      findings: [{ messageId: 'open', key: 'tcp/10,tcp/9000,udp/500', data: { ports: 'tcp 10 ten, tcp 9000 app, udp 500 IKE' } }],
+      findings: [{ messageId: 'open', key: 'tcp/10@ipv4,tcp/9000@ipv4,udp/500@ipv4', data: { ports: 'tcp 10 ten, tcp 9000 app, udp 500 IKE' } }],
     },
     {
       name: 'an attached group carries its blast radius',
@@ -194,7 +194,7 @@ ruleTester(rule, {
         groups: [group({ id: 'sg-db', ingress: [tcp(3306, '0.0.0.0/0')] })],
         interfaces: [eni({ groups: ['sg-db'], instanceId: 'i-1', publicIp: '54.0.0.1' })],
       },
-      findings: [{ messageId: 'open', key: 'tcp/3306', groupId: 'sg-db' }],
+      findings: [{ messageId: 'open', key: 'tcp/3306@ipv4', groupId: 'sg-db' }],
     },
   ],
   errors: [
@@ -244,7 +244,7 @@ describe('high-risk-port-open-to-internet: findings in detail', () => {
   test('all traffic with all-traffic disabled lists every entry of the default list, once, in order', () => {
     const f = onlyFinding(rule, one(all('0.0.0.0/0')));
     const expected = [...HIGH_RISK_PORTS].sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port);
-    assert.equal(f.key, expected.map((p) => `${p.protocol}/${p.port}`).join(','));
+    assert.equal(f.key, expected.map((p) => `${p.protocol}/${p.port}@ipv4`).join(','));
     assert.equal(f.ports?.length, HIGH_RISK_PORTS.length);
     assert.ok(f.message.includes(expected.map((p) => `${p.protocol} ${p.port} ${p.service}`).join(', ')));
   });
@@ -317,8 +317,8 @@ describe('high-risk-port-open-to-internet: findings in detail', () => {
     assert.deepEqual(
       findings.map((f) => [f.resource.id, f.key]),
       [
-        ['sg-a', 'tcp/21'],
-        ['sg-b', 'udp/161'],
+        ['sg-a', 'tcp/21@ipv4'],
+        ['sg-b', 'udp/161@ipv6'],
       ],
     );
   });

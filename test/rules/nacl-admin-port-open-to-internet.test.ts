@@ -40,7 +40,8 @@ const prodPrivate = inbound(
   allow(101, '-1', ANY6),
 );
 
-const ALL_FOUR = 'tcp/22,udp/22,tcp/3389,udp/3389';
+/** The key of a finding for tcp and udp 22 and 3389 over the given families ("ipv4", "ipv4+ipv6"). */
+const allFour = (families: string) => ['tcp/22', 'udp/22', 'tcp/3389', 'udp/3389'].map((p) => `${p}@${families}`).join(',');
 
 ruleTester(rule, {
   valid: [
@@ -105,7 +106,7 @@ ruleTester(rule, {
       findings: [
         {
           messageId: 'open',
-          key: ALL_FOUR,
+          key: allFour('ipv4'),
           groupId: 'acl-target',
           data: { ports: 'tcp 22, udp 22, tcp 3389, udp 3389 over IPv4 (rule 100)', subnets: 'used by no subnet' },
         },
@@ -114,116 +115,116 @@ ruleTester(rule, {
     {
       name: 'the default ACL of an IPv6 VPC (101 allow ::/0): flagged over IPv6 too',
       data: one(defaultAclEntries(true), { isDefault: true }),
-      findings: [{ messageId: 'open', key: ALL_FOUR, data: { ports: 'tcp 22, udp 22, tcp 3389, udp 3389 over IPv4 and IPv6 (rule 100, 101)' } }],
+      findings: [{ messageId: 'open', key: allFour('ipv4+ipv6'), data: { ports: 'tcp 22, udp 22, tcp 3389, udp 3389 over IPv4 and IPv6 (rule 100, 101)' } }],
     },
     {
       name: 'allow all from ::/0 only: open over IPv6 only',
       data: one(inbound(allow(101, '-1', ANY6))),
-      findings: [{ messageId: 'open', key: ALL_FOUR, data: { ports: 'tcp 22, udp 22, tcp 3389, udp 3389 over IPv6 (rule 101)' } }],
+      findings: [{ messageId: 'open', key: allFour('ipv6'), data: { ports: 'tcp 22, udp 22, tcp 3389, udp 3389 over IPv6 (rule 101)' } }],
     },
     {
       name: 'IPv6 written long-hand (0:0:0:0:0:0:0:0/0)',
       data: one(inbound(allow(100, '6', '0:0:0:0:0:0:0:0/0', 22))),
-      findings: [{ messageId: 'open', key: 'tcp/22', data: { ports: 'tcp 22 over IPv6 (rule 100)' } }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv6', data: { ports: 'tcp 22 over IPv6 (rule 100)' } }],
     },
     {
       name: 'deny entries numbered ABOVE the allow do not matter: first match decides',
       data: one(inbound(allow(100, '-1', ANY4), deny(110, '6', ANY4, 22), deny(111, '17', ANY4, 22), deny(120, '-1', ANY4))),
-      findings: [{ messageId: 'open', key: ALL_FOUR, data: { ports: 'tcp 22, udp 22, tcp 3389, udp 3389 over IPv4 (rule 100)' } }],
+      findings: [{ messageId: 'open', key: allFour('ipv4'), data: { ports: 'tcp 22, udp 22, tcp 3389, udp 3389 over IPv4 (rule 100)' } }],
     },
     {
       name: 'entries listed out of order are evaluated by rule number (deny 110 listed first)',
       data: one(inbound(deny(110, '-1', ANY4), allow(100, '-1', ANY4))),
-      findings: [{ messageId: 'open', key: ALL_FOUR }],
+      findings: [{ messageId: 'open', key: allFour('ipv4') }],
     },
     {
       name: 'a deny of tcp 22 below the allow closes only tcp 22',
       data: one(inbound(deny(90, '6', ANY4, 22), allow(100, '-1', ANY4))),
-      findings: [{ messageId: 'open', key: 'udp/22,tcp/3389,udp/3389', data: { ports: 'udp 22, tcp 3389, udp 3389 over IPv4 (rule 100)' } }],
+      findings: [{ messageId: 'open', key: 'udp/22@ipv4,tcp/3389@ipv4,udp/3389@ipv4', data: { ports: 'udp 22, tcp 3389, udp 3389 over IPv4 (rule 100)' } }],
     },
     {
       name: 'IPv4 denies below the allows leave IPv6 open',
       data: one(inbound(deny(90, '-1', ANY4), allow(100, '-1', ANY4), allow(101, '-1', ANY6))),
-      findings: [{ messageId: 'open', key: ALL_FOUR, data: { ports: 'over IPv6 (rule 101)' } }],
+      findings: [{ messageId: 'open', key: allFour('ipv6'), data: { ports: 'over IPv6 (rule 101)' } }],
     },
     {
       name: 'an IPv6 deny does not close IPv4',
       data: one(inbound(deny(90, '6', ANY6, 22), allow(100, '6', ANY4, 22))),
-      findings: [{ messageId: 'open', key: 'tcp/22', data: { ports: 'tcp 22 over IPv4 (rule 100)' } }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv4', data: { ports: 'tcp 22 over IPv4 (rule 100)' } }],
     },
     {
       name: 'a deny of only private space (10.0.0.0/8) below the allow leaves it open',
       data: one(inbound(deny(90, '-1', '10.0.0.0/8'), allow(100, '-1', ANY4))),
-      findings: [{ messageId: 'open', key: ALL_FOUR }],
+      findings: [{ messageId: 'open', key: allFour('ipv4') }],
     },
     {
       name: 'allow tcp 22 from 0.0.0.0/0 only: only tcp 22',
       data: one(inbound(allow(100, '6', ANY4, 22))),
-      findings: [{ messageId: 'open', key: 'tcp/22', data: { ports: 'tcp 22 over IPv4 (rule 100)' } }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv4', data: { ports: 'tcp 22 over IPv4 (rule 100)' } }],
     },
     {
       name: 'allow tcp 1024-65535: 3389 flagged, 22 not',
       data: one(inbound(allow(130, '6', ANY4, [1024, 65535]))),
-      findings: [{ messageId: 'open', key: 'tcp/3389', data: { ports: 'tcp 3389 over IPv4 (rule 130)' } }],
+      findings: [{ messageId: 'open', key: 'tcp/3389@ipv4', data: { ports: 'tcp 3389 over IPv4 (rule 130)' } }],
     },
     {
       name: 'acme-staging-public: 100 allows tcp 22, 130 the return range tcp 1024-65535 (covers 3389); no udp',
       data: one(
         inbound(allow(100, '6', ANY4, 22), allow(110, '6', ANY4, 80), allow(120, '6', ANY4, 443), allow(130, '6', ANY4, [1024, 65535])),
       ),
-      findings: [{ messageId: 'open', key: 'tcp/22,tcp/3389', data: { ports: 'tcp 22 over IPv4 (rule 100); tcp 3389 over IPv4 (rule 130)' } }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv4,tcp/3389@ipv4', data: { ports: 'tcp 22 over IPv4 (rule 100); tcp 3389 over IPv4 (rule 130)' } }],
     },
     {
       name: 'ranges that just cover: tcp 3389-3389 and udp 0-22',
       data: one(inbound(allow(100, '6', ANY4, [3389, 3389]), allow(110, '17', ANY4, [0, 22]))),
-      findings: [{ messageId: 'open', key: 'udp/22,tcp/3389' }],
+      findings: [{ messageId: 'open', key: 'udp/22@ipv4,tcp/3389@ipv4' }],
     },
     {
       name: 'protocol "-1" matches every port of tcp and udp',
       data: one(inbound(allow(100, '-1', ANY4))),
-      findings: [{ messageId: 'open', key: ALL_FOUR }],
+      findings: [{ messageId: 'open', key: allFour('ipv4') }],
     },
     {
       name: 'protocol "6" is tcp',
       data: one(inbound(allow(100, '6', ANY4, [22, 22]))),
-      findings: [{ messageId: 'open', key: 'tcp/22' }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv4' }],
     },
     {
       name: 'protocol "17" is udp',
       data: one(inbound(allow(100, '17', ANY4, 3389))),
-      findings: [{ messageId: 'open', key: 'udp/3389', data: { ports: 'udp 3389 over IPv4 (rule 100)' } }],
+      findings: [{ messageId: 'open', key: 'udp/3389@ipv4', data: { ports: 'udp 3389 over IPv4 (rule 100)' } }],
     },
     {
       name: 'protocol "tcp" spelled as a name is read too',
       data: one(inbound(allow(100, 'tcp', ANY4, 22))),
-      findings: [{ messageId: 'open', key: 'tcp/22' }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv4' }],
     },
     {
       name: 'ICMP ("1") and ESP ("50") allows beside an allow of tcp 22: only tcp 22',
       data: one(inbound(allow(90, '1', ANY4), allow(95, '50', ANY4), allow(100, '6', ANY4, 22))),
-      findings: [{ messageId: 'open', key: 'tcp/22', data: { ports: 'tcp 22 over IPv4 (rule 100)' } }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv4', data: { ports: 'tcp 22 over IPv4 (rule 100)' } }],
     },
     {
       name: 'an ICMP deny below the allow does not close tcp 22',
       data: one(inbound(deny(90, '1', ANY4), allow(100, '6', ANY4, 22))),
-      findings: [{ messageId: 'open', key: 'tcp/22' }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv4' }],
     },
     {
       name: 'allow split over 0.0.0.0/1 + 128.0.0.0/1 is all of IPv4',
       data: one(inbound(allow(100, '6', '0.0.0.0/1', 22), allow(110, '6', '128.0.0.0/1', 22))),
-      findings: [{ messageId: 'open', key: 'tcp/22', data: { ports: 'tcp 22 over IPv4 (rule 100, 110)' } }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv4', data: { ports: 'tcp 22 over IPv4 (rule 100, 110)' } }],
     },
     {
       name: 'option ports [22]: only 22 is checked',
       data: one(defaultAclEntries()),
       options: { ports: [22] },
-      findings: [{ messageId: 'open', key: 'tcp/22,udp/22', data: { ports: 'tcp 22, udp 22 over IPv4 (rule 100)' } }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv4,udp/22@ipv4', data: { ports: 'tcp 22, udp 22 over IPv4 (rule 100)' } }],
     },
     {
       name: 'option ports [2222, 22] is checked in port order',
       data: one(inbound(allow(100, '6', ANY4, [22, 2222]))),
       options: { ports: [2222, 22] },
-      findings: [{ messageId: 'open', key: 'tcp/22,tcp/2222', data: { ports: 'tcp 22, tcp 2222 over IPv4 (rule 100)' } }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv4,tcp/2222@ipv4', data: { ports: 'tcp 22, tcp 2222 over IPv4 (rule 100)' } }],
     },
     {
       name: 'an ACL associated with no subnet is still flagged',
@@ -251,7 +252,7 @@ ruleTester(rule, {
           networkAcl({ id: 'acl-open', entries: defaultAclEntries(), isDefault: true }),
         ],
       },
-      findings: [{ messageId: 'open', groupId: 'acl-open', key: ALL_FOUR }],
+      findings: [{ messageId: 'open', groupId: 'acl-open', key: allFour('ipv4') }],
     },
   ],
   errors: [

@@ -52,12 +52,12 @@ ruleTester(rule, {
     {
       name: 'tcp 22 from 0.0.0.0/0',
       data: one(tcp(22, '0.0.0.0/0')),
-      findings: [{ messageId: 'open', key: 'tcp/22', groupId: 'sg-target', data: { families: 'IPv4' } }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv4', groupId: 'sg-target', data: { families: 'IPv4' } }],
     },
     {
       name: 'tcp 22 from ::/0 only (IPv6)',
       data: one(tcp(22, '::/0')),
-      findings: [{ messageId: 'open', key: 'tcp/22', data: { families: 'IPv6' } }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv6', data: { families: 'IPv6' } }],
     },
     {
       name: 'IPv6 written long-hand 0:0:0:0:0:0:0:0/0',
@@ -115,38 +115,38 @@ ruleTester(rule, {
       name: 'option ports: one finding per group listing every configured port that is open',
       data: one(tcp([22, 2222], '0.0.0.0/0')),
       options: { ports: [22, 2222, 8022] },
-      findings: [{ messageId: 'open', key: 'tcp/22,tcp/2222', data: { ports: 'SSH (tcp 22, tcp 2222) open', via: 'tcp 22-2222 from 0.0.0.0/0' } }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv4,tcp/2222@ipv4', data: { ports: 'SSH (tcp 22, tcp 2222) open', via: 'tcp 22-2222 from 0.0.0.0/0' } }],
     },
     {
       name: 'option ports replaces the default list',
       data: one(tcp(22, '0.0.0.0/0'), tcp(2222, '::/0')),
       options: { ports: [2222] },
-      findings: [{ messageId: 'open', key: 'tcp/2222', data: { ports: 'SSH (tcp 2222) open', families: 'IPv6' } }],
+      findings: [{ messageId: 'open', key: 'tcp/2222@ipv6', data: { ports: 'SSH (tcp 2222) open', families: 'IPv6' } }],
     },
     {
       name: 'a resolved prefix list holding 0.0.0.0/0 is the internet',
       data: withList(['0.0.0.0/0'], tcp(22, PL)),
-      findings: [{ messageId: 'open', key: 'tcp/22', data: { families: 'IPv4', via: `tcp 22 from ${PL}` } }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv4', data: { families: 'IPv4', via: `tcp 22 from ${PL}` } }],
     },
     {
       name: 'a resolved prefix list holding ::/0 is the IPv6 internet',
       data: withList(['::/0'], tcp(22, PL)),
-      findings: [{ messageId: 'open', key: 'tcp/22', data: { families: 'IPv6' } }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv6', data: { families: 'IPv6' } }],
     },
     {
       name: 'a resolved prefix list holding both halves',
       data: withList(['0.0.0.0/1', '128.0.0.0/1'], tcp(22, PL)),
-      findings: [{ messageId: 'open', key: 'tcp/22', data: { families: 'IPv4' } }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv4', data: { families: 'IPv4' } }],
     },
     {
       name: 'a resolved prefix list holding one half, beside a CIDR for the other half',
       data: withList(['128.0.0.0/1'], tcp(22, '0.0.0.0/1'), tcp([0, 1023], PL)),
-      findings: [{ messageId: 'open', key: 'tcp/22', data: { via: `tcp 22 from 0.0.0.0/1; tcp 0-1023 from ${PL}` } }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv4', data: { via: `tcp 22 from 0.0.0.0/1; tcp 0-1023 from ${PL}` } }],
     },
     {
       name: 'all traffic from a resolved 0.0.0.0/0 prefix list, with all-traffic disabled',
       data: { ...withList(['0.0.0.0/0'], all(PL)), prefixLists: [prefixList({ id: PL, name: 'everyone' })] },
-      findings: [{ messageId: 'open', key: 'tcp/22', data: { via: `all traffic from ${PL} (everyone)` } }],
+      findings: [{ messageId: 'open', key: 'tcp/22@ipv4', data: { via: `all traffic from ${PL} (everyone)` } }],
     },
     {
       name: 'an attached group carries its blast radius',
@@ -191,7 +191,7 @@ describe('ssh-open-to-internet: findings in detail', () => {
 
   test('with sgr- ids: several configured ports, one command for all their rules', () => {
     const f = onlyFinding(rule, withRuleIds(G, tcp(22, '0.0.0.0/0'), tcp(2222, '::/0')), { options: { ports: [22, 2222] } });
-    assert.equal(f.key, 'tcp/22,tcp/2222');
+    assert.equal(f.key, 'tcp/22@ipv4,tcp/2222@ipv6');
     assert.equal(
       f.remediationCommand,
       `aws ec2 revoke-security-group-ingress --region us-east-1 --group-id ${G} --security-group-rule-ids sgr-0123456789abcdef00 sgr-0123456789abcdef01`,

@@ -52,7 +52,7 @@ ruleTester(rule, {
     {
       name: '11 ports (tcp 1-11) from anywhere',
       data: one(tcp([1, 11], '0.0.0.0/0')),
-      findings: [{ messageId: 'tooMany', key: 'open-ports', groupId: 'sg-target', severity: 'medium', data: { count: 11, tcp: 'tcp 1-11', udp: 'udp none', max: 10 } }],
+      findings: [{ messageId: 'tooMany', key: 'tcp/1-11', groupId: 'sg-target', severity: 'medium', data: { count: 11, tcp: 'tcp 1-11', udp: 'udp none', max: 10 } }],
     },
     {
       name: 'tcp 1-6 + udp 1-5 are summed to 11',

@@ -32,7 +32,7 @@ ruleTester(rule, {
     {
       name: '51 inbound rules (tcp 8443 from 51 partner /32s, one entry)',
       data: one({ ingress: [tcp(8443, ...v4(51))] }),
-      findings: [{ messageId: 'tooMany', key: 'too-many-rules', groupId: 'sg-target', data: { counts: '51 inbound IPv4 rules', max: 'more than 50' } }],
+      findings: [{ messageId: 'tooMany', key: 'inbound-ipv4', groupId: 'sg-target', data: { counts: '51 inbound IPv4 rules', max: 'more than 50' } }],
     },
     {
       name: '51 inbound rules as 51 entries',
