@@ -647,6 +647,11 @@ function inferAccount(scope: RawScope): string {
   return 'unknown';
 }
 
+/** Records the saved file a resource was read from (offline), so reports can point at it. */
+function withOrigin<T extends { ref: ResourceRef }>(resource: T, origin: string | undefined): T {
+  return origin === undefined ? resource : { ...resource, ref: { ...resource.ref, origin } };
+}
+
 // An instance on its way out no longer shares anything; DescribeInstances lists terminated ones for about an hour.
 const GONE_STATES = new Set(['terminated', 'shutting-down']);
 
@@ -695,7 +700,7 @@ export function normalize(snapshot: RawSnapshot): AuditModel {
           const path = `${key}[${i}]`;
           switch (kind) {
             case 'securityGroups':
-              once(groups, readGroup(r, item, path, scope, warnings, resolvers), 'sg');
+              once(groups, withOrigin(readGroup(r, item, path, scope, warnings, resolvers), part.origin), 'sg');
               break;
             case 'networkInterfaces':
               once(interfaces, readInterface(r, item, path, scope), 'eni');
@@ -704,13 +709,13 @@ export function normalize(snapshot: RawSnapshot): AuditModel {
               for (const inst of readInstances(r, item, path, scope)) once(instances, inst, 'i');
               break;
             case 'vpcs':
-              once(vpcs, readVpc(r, item, path, scope), 'vpc');
+              once(vpcs, withOrigin(readVpc(r, item, path, scope), part.origin), 'vpc');
               break;
             case 'subnets':
               once(subnets, readSubnet(r, item, path, scope), 'subnet');
               break;
             case 'networkAcls':
-              once(networkAcls, readNetworkAcl(r, item, path, scope), 'acl');
+              once(networkAcls, withOrigin(readNetworkAcl(r, item, path, scope), part.origin), 'acl');
               break;
             case 'flowLogs':
               once(flowLogs, readFlowLog(r, item, path, scope), 'fl');

@@ -70,6 +70,8 @@ export interface ResourceRef {
   readonly accountId: string;
   readonly region: string;
   readonly vpcId?: string;
+  /** The saved file it was read from (offline audits only). */
+  readonly origin?: string;
 }
 
 export interface SecurityGroup {

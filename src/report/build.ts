@@ -1,10 +1,11 @@
 // Evaluation + rule metadata + run facts → AuditReport. Pure: the clock and version come in.
-import type { Evaluation, ResolvedRule } from '../engine/evaluate.js';
+import type { BaselineResult } from '../engine/baseline.js';
+import type { Evaluation, Outcome, ResolvedRule } from '../engine/evaluate.js';
 import { exitCodeFor, failingFindings, type FailOn } from '../engine/gate.js';
 import type { SuppressionResult } from '../engine/suppress.js';
 import type { AuditModel } from '../model/types.js';
 import { SEVERITIES, type Reference, type Severity } from '../rules-kit/types.js';
-import type { AuditReport } from './types.js';
+import type { AuditReport, ReportFinding, RuleChecks } from './types.js';
 
 export interface RunFacts {
   readonly version: string;
@@ -25,6 +26,21 @@ export function referenceText(ref: Reference): string {
 
 const uniqueSorted = (values: Iterable<string>) => [...new Set(values)].sort();
 
+const CHECK_FIELD = { pass: 'pass', fail: 'fail', not_applicable: 'notApplicable', error: 'error' } as const;
+
+/** Per rule, how many resources passed, failed, did not apply or errored. */
+function checksByRule(outcomes: readonly Outcome[]): Map<string, RuleChecks> {
+  const counts = new Map<string, { pass: number; fail: number; notApplicable: number; error: number }>();
+  for (const o of outcomes) {
+    let c = counts.get(o.ruleId);
+    if (!c) counts.set(o.ruleId, (c = { pass: 0, fail: 0, notApplicable: 0, error: 0 }));
+    c[CHECK_FIELD[o.status]]++;
+  }
+  return counts;
+}
+
+const NO_CHECKS: RuleChecks = { pass: 0, fail: 0, notApplicable: 0, error: 0 };
+
 export function buildReport(
   model: AuditModel,
   rules: readonly ResolvedRule[],
@@ -32,8 +48,11 @@ export function buildReport(
   run: RunFacts,
   /** Without it (no config), every finding stands. */
   suppression: SuppressionResult = { findings: evaluation.findings, suppressions: [], warnings: [] },
+  /** With --baseline: the findings marked new or unchanged, and the comparison. */
+  baseline?: BaselineResult<ReportFinding>,
 ): AuditReport {
-  const { findings } = suppression;
+  const findings: readonly ReportFinding[] = baseline ? baseline.findings : suppression.findings;
+  const checks = checksByRule(evaluation.outcomes);
   const active = findings.filter((f) => !f.suppressed);
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of active) bySeverity[f.severity]++;
@@ -70,9 +89,11 @@ export function buildReport(
         description: rule.meta.description,
         remediation: rule.meta.remediation.summary,
         references: rule.meta.references.map(referenceText),
+        checks: checks.get(rule.meta.id) ?? NO_CHECKS,
       }))
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
     findings,
+    ...(baseline ? { baseline: baseline.report } : {}),
     suppressions: suppression.suppressions,
     errors: [...evaluation.errors].sort((a, b) =>
       `${a.accountId}/${a.region}/${a.kind}/${a.operation ?? ''}/${a.ruleId ?? ''}/${a.resourceId ?? ''}`.localeCompare(

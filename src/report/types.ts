@@ -1,14 +1,39 @@
 // The one versioned structure every renderer takes (DESIGN.md §6). A field is only ever added
 // within a schema version; renaming or removing one bumps `schemaVersion`.
-import type { AuditError, Finding, Outcome, SkippedRule } from '../engine/evaluate.js';
+import type { BaselinedFinding, BaselineFinding, BaselineReport, BaselineStatus } from '../engine/baseline.js';
+import type { AuditError, Finding, Outcome, OutcomeStatus, SkippedRule } from '../engine/evaluate.js';
 import type { FailOn } from '../engine/gate.js';
 import type { SuppressedFinding, SuppressionMark, SuppressionReport, SuppressionStatus } from '../engine/suppress.js';
 import type { Severity } from '../rules-kit/types.js';
 
-export type { AuditError, Finding, Outcome, SkippedRule, SuppressionMark, SuppressionReport, SuppressionStatus };
+export type {
+  AuditError,
+  BaselineFinding,
+  BaselineReport,
+  BaselineStatus,
+  Finding,
+  Outcome,
+  OutcomeStatus,
+  SkippedRule,
+  SuppressedFinding,
+  SuppressionMark,
+  SuppressionReport,
+  SuppressionStatus,
+};
 
-/** A finding as reported: a suppressed one carries `suppressed` (reason, owner, expiry). */
-export type ReportFinding = SuppressedFinding;
+/**
+ * A finding as reported: a suppressed one carries `suppressed` (reason, owner, expiry); with
+ * --baseline, each carries `baseline: 'new' | 'unchanged'`.
+ */
+export type ReportFinding = BaselinedFinding;
+
+/** How a rule's checks came out, one count per evaluated resource. */
+export interface RuleChecks {
+  readonly pass: number;
+  readonly fail: number;
+  readonly notApplicable: number;
+  readonly error: number;
+}
 
 export interface ReportRule {
   readonly id: string;
@@ -17,6 +42,8 @@ export interface ReportRule {
   readonly description: string;
   readonly remediation: string;
   readonly references: readonly string[];
+  /** Resources the rule checked, by result (a resource with two findings of the rule fails once). */
+  readonly checks: RuleChecks;
 }
 
 export interface AuditReport {
@@ -40,7 +67,7 @@ export interface AuditReport {
     readonly rulesEvaluated: number;
     /** Unsuppressed findings (bySeverity counts these too). */
     readonly findings: number;
-    /** Unsuppressed findings at or above failOn. */
+    /** Unsuppressed findings at or above failOn (with a baseline: new ones only). */
     readonly failing: number;
     /** Findings a suppression accepts; they are in `findings` below, marked `suppressed`. */
     readonly suppressed: number;
@@ -51,6 +78,8 @@ export interface AuditReport {
   readonly rules: readonly ReportRule[];
   /** Every finding, suppressed ones included. */
   readonly findings: readonly ReportFinding[];
+  /** With --baseline: how this run compares with the earlier report. */
+  readonly baseline?: BaselineReport;
   /** Every suppression of the config, with its status and how many findings it matched. */
   readonly suppressions: readonly SuppressionReport[];
   readonly errors: readonly AuditError[];

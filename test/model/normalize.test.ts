@@ -884,6 +884,7 @@ describe('network ACLs', () => {
       accountId: ACCOUNT,
       region: REGION,
       vpcId: 'vpc-9',
+      origin: 'test networkAcls',
     });
   });
 
