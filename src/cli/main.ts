@@ -15,13 +15,16 @@ import { applySuppressions } from '../engine/suppress.js';
 import { isSgAuditError, usageError } from '../errors.js';
 import { DATA_KINDS, type DataKind } from '../model/kinds.js';
 import { normalize } from '../model/normalize.js';
+import { readFile } from 'node:fs/promises';
+import { compareWithBaseline } from '../engine/baseline.js';
 import { buildReport } from '../report/build.js';
+import { rendererFor, type RenderContext } from '../report/formats.js';
+import { parseBaselineReport } from '../report/read-baseline.js';
 import { explainRule, renderRuleList } from '../report/render-rules.js';
-import { renderJson } from '../report/render-json.js';
-import { renderTable } from '../report/render-table.js';
 import { forTerminal } from '../report/sanitize.js';
 import { VERSION } from '../version.js';
-import { createProgram, type AuditFlags, type CollectFlags, type Format, type LiveFlags } from './program.js';
+import { planOutputs, type OutputPlan } from './outputs.js';
+import { createProgram, type AuditFlags, type CollectFlags, type LiveFlags } from './program.js';
 import { checkOutputPath, writeFileAtomic } from './write.js';
 
 export interface OutStream {
@@ -58,9 +61,16 @@ export function colorLevel(flagColor: boolean, env: NodeJS.ProcessEnv, toTermina
   return env['COLORTERM'] === 'truecolor' ? 3 : env['TERM']?.includes('256') ? 2 : 1;
 }
 
+/**
+ * One line on stderr, redrawn in place while a live audit collects: regions finished, calls done
+ * of those known so far (per-id calls become known once a region's groups are in), and the
+ * latest call. Only on a terminal; the line is cleared when collection ends.
+ */
 class Progress {
   private done = 0;
   private total = 0;
+  /** Calls not yet done, per region. */
+  private readonly pending = new Map<string, number>();
   private active: boolean;
 
   constructor(private readonly stderr: OutStream, enabled: boolean) {
@@ -71,18 +81,23 @@ class Progress {
     if (!this.active) return;
     if (event.type === 'regions') {
       this.total = event.calls;
+      const perRegion = event.regions.length > 0 ? event.calls / event.regions.length : 0;
+      for (const region of event.regions) this.pending.set(region, perRegion);
       this.draw(`collecting ${event.regions.length} region(s)`);
     } else if (event.type === 'calls-added') {
       this.total += event.count;
+      this.pending.set(event.region, (this.pending.get(event.region) ?? 0) + event.count);
       this.draw(`${event.region} ${event.operation}`);
     } else {
       this.done++;
+      this.pending.set(event.region, (this.pending.get(event.region) ?? 1) - 1);
       this.draw(`${event.region} ${event.operation}${event.ok ? '' : ' failed'}`);
     }
   };
 
   private draw(what: string): void {
-    this.stderr.write(`\r\u001b[2K${this.done}/${this.total} calls · ${what}`);
+    const regionsDone = [...this.pending.values()].filter((n) => n <= 0).length;
+    this.stderr.write(`\r\u001b[2K${regionsDone}/${this.pending.size} regions · ${this.done}/${this.total} calls · ${what}`);
   }
 
   stop(): void {
@@ -118,6 +133,20 @@ function warn(io: Io, quiet: boolean | undefined, lines: readonly string[]): voi
   for (const line of lines) io.stderr.write(`sg-audit: warning: ${forTerminal(line)}\n`);
 }
 
+async function readBaseline(file: string) {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw usageError(
+      `cannot read --baseline ${file}: ${error.code === 'ENOENT' ? 'no such file' : (error.code ?? error.message)}`,
+      'give the JSON report of an earlier run (sg-audit --format json=<file>)',
+    );
+  });
+  return parseBaselineReport(text, file);
+}
+
+async function checkOutputPaths(plans: readonly OutputPlan[], inputs: readonly string[]): Promise<void> {
+  for (const plan of plans) if (plan.file !== undefined) await checkOutputPath(plan.file, inputs);
+}
+
 async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   if (flags.input && (flags.profile || flags.endpointUrl)) {
     throw usageError('--input audits saved files; --profile and --endpoint-url are for live audits', 'use one or the other');
@@ -130,19 +159,23 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   const rules = selectRules(RULES, { only: flags.rule ?? [], skip: flags.skipRule ?? [] }, config.rules);
   // Flag, then config, then high.
   const failOn = (flags.failOn ?? config.failOn ?? 'high') as FailOn;
-  if (flags.output) await checkOutputPath(flags.output, flags.input ?? []);
+  const plans = planOutputs(flags.format, flags.output);
+  await checkOutputPaths(plans, flags.input ?? []);
+  // Read before collecting: a wrong baseline path must not cost a live sweep of every region.
+  const baseline = flags.baseline !== undefined ? await readBaseline(flags.baseline) : undefined;
 
   const startedAt = io.now();
   const snapshot = flags.input
     ? await loadInputs(flags.input, flags.region?.[0] ? { region: flags.region[0] } : {})
     : await collectLiveSnapshot(flags, dataKindsFor(rules), io);
-  if (flags.output) await checkOutputPath(flags.output, snapshot.source === 'file' ? snapshot.inputs : []);
+  if (snapshot.source === 'file') await checkOutputPaths(plans, snapshot.inputs);
 
   const model = normalize(snapshot);
   // Every catalog rule's effective options, so a rule can read another's (enabled or not).
   const evaluation = evaluate(model, rules, effectiveRules(RULES, config.rules));
   // Expiry is judged on the day the run started (UTC).
   const suppression = applySuppressions(evaluation.findings, config.suppressions, startedAt, evaluation.outcomes);
+  const compared = baseline ? compareWithBaseline(suppression.findings, baseline, evaluation.outcomes) : undefined;
   const report = buildReport(
     model,
     rules,
@@ -158,29 +191,36 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
       warnings: snapshot.warnings,
     },
     suppression,
+    compared,
   );
 
-  const format: Format = flags.format ?? 'table';
-  const toTerminal = !flags.output && Boolean(io.stdout.isTTY);
-  const text =
-    format === 'json'
-      ? renderJson(report)
-      : renderTable(report, {
-          chalk: new Chalk({ level: colorLevel(flags.color, io.env, toTerminal) }),
-          width: reportWidth(io, toTerminal),
-        });
-  if (flags.output) await writeFileAtomic(flags.output, text);
-  else io.stdout.write(text);
+  // Every report is rendered before any is written, so a failure leaves no mix of old and new files.
+  const rendered: { plan: OutputPlan; text: string }[] = [];
+  for (const plan of plans) {
+    const toTerminal = plan.file === undefined && Boolean(io.stdout.isTTY);
+    const ctx: RenderContext = {
+      // Files are never coloured; stdout follows --no-color, NO_COLOR, FORCE_COLOR and the TTY.
+      chalk: new Chalk({ level: plan.file === undefined ? colorLevel(flags.color, io.env, toTerminal) : 0 }),
+      width: reportWidth(io, toTerminal),
+      outcomes: evaluation.outcomes,
+      cwd: io.cwd ?? process.cwd(),
+    };
+    rendered.push({ plan, text: (await rendererFor(plan.format))(report, ctx) });
+  }
+  for (const { plan, text } of rendered) {
+    if (plan.file === undefined) io.stdout.write(text);
+    else await writeFileAtomic(plan.file, text);
+  }
 
   // The table shows warnings and errors itself; other formats need them on stderr.
-  if (format !== 'table' || flags.output) {
+  if (!plans.some((p) => p.format === 'table' && p.file === undefined)) {
     warn(io, flags.quiet, report.warnings);
     for (const e of report.errors) {
       const where = e.kind === 'collection' ? e.operation : `rule ${e.ruleId}`;
       io.stderr.write(`sg-audit: error: ${e.region} ${where}: ${e.code}: ${forTerminal(e.message)}${e.hint ? ` — ${e.hint}` : ''}\n`);
     }
   }
-  return exitCodeFor(suppression.findings, evaluation.errors, failOn);
+  return exitCodeFor(report.findings, evaluation.errors, failOn);
 }
 
 async function runCollect(flags: CollectFlags, io: Io): Promise<number> {

@@ -1,9 +1,11 @@
 // Commander wiring only: commands, flags, help text. What the commands do lives in commands.ts.
 import { Command, Option } from 'commander';
+import { FORMATS } from '../report/formats.js';
 import { SEVERITIES } from '../rules-kit/types.js';
 
-export const FORMATS = ['table', 'json'] as const;
-export type Format = (typeof FORMATS)[number];
+/** `sg-audit rules --format`. */
+export const RULE_LIST_FORMATS = ['table', 'json'] as const;
+export type RuleListFormat = (typeof RULE_LIST_FORMATS)[number];
 
 export interface LiveFlags {
   profile?: string;
@@ -13,8 +15,10 @@ export interface LiveFlags {
 
 export interface AuditFlags extends LiveFlags {
   input?: string[];
-  format?: Format;
+  /** Each `name` or `name=file` (src/cli/outputs.ts). */
+  format: string[];
   output?: string;
+  baseline?: string;
   /** Undefined: the config's failOn, else high. */
   failOn?: string;
   /** A path; false for --no-config; undefined to look for a default file. */
@@ -34,7 +38,7 @@ export interface CollectFlags extends LiveFlags {
 
 export interface Handlers {
   audit(flags: AuditFlags): Promise<void>;
-  rules(flags: { format?: Format }): Promise<void>;
+  rules(flags: { format?: RuleListFormat }): Promise<void>;
   explain(ruleId: string): Promise<void>;
   collect(flags: CollectFlags): Promise<void>;
 }
@@ -46,6 +50,10 @@ Examples:
   $ sg-audit --region all --format json --output sg.json --quiet
                                                       a cron job: JSON report, exit code
   $ sg-audit --input snapshot.json --fail-on critical a CI gate that fails only on critical
+  $ sg-audit --input snapshot.json --format table --format sarif=sg.sarif --format json=sg.json
+                                                      the table here, SARIF and JSON to files
+  $ sg-audit --input snapshot.json --baseline accepted.json
+                                                      fail only on findings that accepted.json does not have
   $ sg-audit --input snapshot.json --config ci/sg-audit.yml
                                                       rules, severities and suppressions from a config file
   $ aws ec2 describe-security-groups > sgs.json && sg-audit --input sgs.json
@@ -65,8 +73,14 @@ function addLiveOptions(command: Command): Command {
 function addAuditOptions(command: Command, handlers: Handlers): Command {
   return addLiveOptions(command)
     .option('--input <path...>', 'audit saved aws ec2 describe-* JSON files or directories instead of calling AWS')
-    .addOption(new Option('--format <name>', 'report format').choices(FORMATS).default('table'))
-    .option('--output <file>', 'write the report to this file (atomically) instead of stdout')
+    .option(
+      '--format <name[=file]>',
+      `report format: ${FORMATS.join(', ')}; repeat it with =<file> for more reports in one run (default: table, or what --output's extension names)`,
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('--output <file>', 'write the report (the --format without =<file>) to this file, atomically, instead of stdout')
+    .option('--baseline <file>', 'an earlier JSON report: only findings it does not have fail the run; the report counts new, unchanged and fixed')
     .addOption(
       // No commander default: the flag wins over the config's failOn, which wins over high.
       new Option('--fail-on <severity>', 'lowest severity that fails the run (exit 1), or "none" (default: the config\'s failOn, else "high")').choices([
@@ -114,8 +128,8 @@ export function createProgram(version: string, handlers: Handlers): Command {
     .command('rules')
     .description('list the rule catalog')
     .helpOption('-h, --help', 'show help')
-    .addOption(new Option('--format <name>', 'output format').choices(FORMATS).default('table'))
-    .action((flags: { format?: Format }) => handlers.rules(flags));
+    .addOption(new Option('--format <name>', 'output format').choices(RULE_LIST_FORMATS).default('table'))
+    .action((flags: { format?: RuleListFormat }) => handlers.rules(flags));
 
   program
     .command('explain')

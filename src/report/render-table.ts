@@ -6,6 +6,7 @@ import type { Severity } from '../rules-kit/types.js';
 import { forTerminal, truncate } from './sanitize.js';
 import type { AuditReport, Finding, ReportFinding } from './types.js';
 import { pushTo } from '../model/multimap.js';
+import { plural, usedByText } from './describe.js';
 
 export interface TableContext {
   readonly chalk: ChalkInstance;
@@ -28,44 +29,6 @@ export function paintSeverity(chalk: ChalkInstance, severity: Severity, text: st
     case 'info':
       return chalk.dim(text);
   }
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-interface AttachmentsEvidence {
-  interfaces: number;
-  instances: readonly string[];
-  publicIps: readonly string[];
-}
-
-function isAttachments(value: unknown): value is AttachmentsEvidence {
-  return typeof value === 'object' && value !== null && typeof (value as AttachmentsEvidence).interfaces === 'number';
-}
-
-/**
- * What the finding's resource is used by: "2 ENIs, 1 instance, public IP" / "unused" for a group
- * ("unknown" when interfaces were not part of the input), "3 subnets" for a network ACL, "4 ENIs"
- * for a VPC.
- */
-export function usedByText(finding: Finding): string {
-  const { evidence } = finding;
-  if (finding.resource.type === 'network-acl') {
-    const subnets = evidence['subnets'];
-    return Array.isArray(subnets) ? (subnets.length === 0 ? 'no subnet' : plural(subnets.length, 'subnet')) : 'unknown';
-  }
-  if (finding.resource.type === 'vpc') {
-    const interfaces = evidence['interfaces'];
-    return typeof interfaces === 'number' ? plural(interfaces, 'ENI') : 'unknown';
-  }
-  const a = evidence['attachments'];
-  if (!isAttachments(a)) return 'unknown';
-  if (a.interfaces === 0) return 'unused';
-  const parts = [plural(a.interfaces, 'ENI')];
-  if (a.instances.length > 0) parts.push(plural(a.instances.length, 'instance'));
-  if (a.publicIps.length > 0) parts.push('public IP');
-  return parts.join(', ');
 }
 
 export function groupLabel(finding: Finding, nameWidth: number): string {
@@ -118,7 +81,9 @@ function findingsTable(findings: readonly ReportFinding[], ctx: TableContext): s
       const block = rows.slice(start, start + ROWS_PER_BLOCK);
       const table = newTable(blocks.length === 0);
       block.forEach((f, i) => {
-        const message = `${chalk.bold(f.ruleId)}\n${forTerminal(f.message)}`;
+        // With a baseline, what is new is what needs a look: it is the only kind that fails the run.
+        const marker = f.baseline === 'new' ? ` ${chalk.magenta.bold('NEW')}` : '';
+        const message = `${chalk.bold(f.ruleId)}${marker}\n${forTerminal(f.message)}`;
         const cells = [
           groupLabel(f, fixed.resource),
           f.resource.region,
@@ -145,6 +110,29 @@ function stitch(blocks: readonly string[]): string {
       return lines.join('\n');
     })
     .join('\n');
+}
+
+// Enough fixed findings to see what changed; the JSON report lists them all.
+const FIXED_SHOWN = 20;
+
+/** "Baseline sg.json (2026-11-20): 2 new, 71 unchanged, 1 fixed", then the fixed findings. */
+export function baselineLines(report: AuditReport, ctx: TableContext): string[] {
+  const b = report.baseline;
+  if (!b) return [];
+  const when = b.startedAt ? ` (${forTerminal(b.startedAt.slice(0, 10))})` : '';
+  const counts = [
+    ctx.chalk.magenta.bold(`${b.new} new`),
+    `${b.unchanged} unchanged`,
+    ctx.chalk.green(`${b.fixed} fixed`),
+    ...(b.notRechecked > 0 ? [`${b.notRechecked} not re-checked (rule or region not audited this time)`] : []),
+  ];
+  const lines = [`${ctx.chalk.bold('Baseline')} ${forTerminal(b.file)}${when}: ${counts.join(', ')}`];
+  for (const f of b.fixedFindings.slice(0, FIXED_SHOWN)) {
+    const name = f.resource.name && f.resource.name !== f.resource.id ? ` (${truncate(forTerminal(f.resource.name), 40)})` : '';
+    lines.push(`  ${ctx.chalk.green('✔')} fixed: ${f.ruleId} on ${forTerminal(f.resource.id)}${name} ${forTerminal(f.resource.region)}`);
+  }
+  if (b.fixedFindings.length > FIXED_SHOWN) lines.push(`  … and ${b.fixedFindings.length - FIXED_SHOWN} more fixed (see the JSON report)`);
+  return lines;
 }
 
 function errorLines(report: AuditReport, ctx: TableContext): string[] {
@@ -192,7 +180,7 @@ export function summaryLine(report: AuditReport, chalk: ChalkInstance): string {
     s.status === 'incomplete'
       ? chalk.red.bold('INCOMPLETE')
       : s.status === 'fail'
-        ? chalk.red.bold(`FAIL (${plural(s.failing, 'finding')} at or above ${report.run.failOn})`)
+        ? chalk.red.bold(`FAIL (${plural(s.failing, report.baseline ? 'new finding' : 'finding')} at or above ${report.run.failOn})`)
         : chalk.green.bold('PASS');
   return `${parts.join(' · ')} · ${verdict}`;
 }
@@ -207,6 +195,8 @@ export function renderTable(report: AuditReport, ctx: TableContext): string {
   if (suppressed.length > 0) {
     blocks.push(`${ctx.chalk.bold(`Suppressed (${suppressed.length})`)}\n${findingsTable(suppressed, ctx)}`);
   }
+  const baseline = baselineLines(report, ctx);
+  if (baseline.length > 0) blocks.push(baseline.join('\n'));
   const errors = errorLines(report, ctx);
   if (errors.length > 0) blocks.push(errors.join('\n'));
   const skipped = skippedLines(report, ctx);

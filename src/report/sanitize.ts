@@ -35,3 +35,47 @@ export function truncate(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, Math.max(1, max - 1)).join('')}…`;
 }
+
+const XML_SPECIAL: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * Text for XML or HTML, in element content or a quoted attribute: controls and invisible
+ * characters shown as visible escapes (forTerminal; most C0 controls are not even legal XML 1.0),
+ * then markup characters as entities.
+ */
+export function forXml(text: string): string {
+  return forTerminal(text).replace(/[&<>"']/g, (ch) => XML_SPECIAL[ch] as string);
+}
+
+/** The same escaping serves HTML text and attribute values. */
+export const forHtml = forXml;
+
+// What a spreadsheet reads as the start of a formula (OWASP CSV injection), fullwidth forms included.
+const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+
+/**
+ * One CSV field (RFC 4180): controls shown as escapes, a leading formula character neutralized
+ * with an apostrophe so Excel, LibreOffice and Google Sheets show the text instead of running it,
+ * and always quoted.
+ */
+export function csvField(text: string): string {
+  // The formula check runs on the raw text: a leading tab or CR is a formula start that forTerminal would rewrite.
+  const guarded = FORMULA_START.test(text) ? `'${text}` : text;
+  return `"${forTerminal(guarded).replace(/"/g, '""')}"`;
+}
+
+/**
+ * Text inside a Markdown table cell or paragraph (GitHub Flavored Markdown, which also renders
+ * inline HTML): controls as escapes, HTML as entities, Markdown punctuation backslash-escaped
+ * (so `|` cannot split a cell nor `[x](javascript:…)` make a link), `@` as an entity so a
+ * group name cannot mention (notify) people in a PR comment, and no bare URL left to autolink.
+ */
+export function forMarkdown(text: string): string {
+  return forTerminal(text)
+    .replace(/[&<>"]/g, (ch) => XML_SPECIAL[ch] as string)
+    .replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&')
+    .replace(/@/g, '&#64;')
+    // GitHub turns bare https://… and www.… text into links; a zero-width space breaks both.
+    .replace(/:\/\//g, ':&#8203;//')
+    .replace(/\bwww\\\./gi, (w) => `${w.slice(0, 3)}&#8203;${w.slice(3)}`);
+}

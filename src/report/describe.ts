@@ -1,0 +1,41 @@
+// Plain-text descriptions of findings that several formats share. Pure and dependency-free, so
+// the Markdown and HTML renderers need not load the table's layout library to use them.
+import type { Finding } from './types.js';
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+interface AttachmentsEvidence {
+  interfaces: number;
+  instances: readonly string[];
+  publicIps: readonly string[];
+}
+
+function isAttachments(value: unknown): value is AttachmentsEvidence {
+  return typeof value === 'object' && value !== null && typeof (value as AttachmentsEvidence).interfaces === 'number';
+}
+
+/**
+ * What the finding's resource is used by: "2 ENIs, 1 instance, public IP" / "unused" for a group
+ * ("unknown" when interfaces were not part of the input), "3 subnets" for a network ACL, "4 ENIs"
+ * for a VPC.
+ */
+export function usedByText(finding: Finding): string {
+  const { evidence } = finding;
+  if (finding.resource.type === 'network-acl') {
+    const subnets = evidence['subnets'];
+    return Array.isArray(subnets) ? (subnets.length === 0 ? 'no subnet' : plural(subnets.length, 'subnet')) : 'unknown';
+  }
+  if (finding.resource.type === 'vpc') {
+    const interfaces = evidence['interfaces'];
+    return typeof interfaces === 'number' ? plural(interfaces, 'ENI') : 'unknown';
+  }
+  const a = evidence['attachments'];
+  if (!isAttachments(a)) return 'unknown';
+  if (a.interfaces === 0) return 'unused';
+  const parts = [plural(a.interfaces, 'ENI')];
+  if (a.instances.length > 0) parts.push(plural(a.instances.length, 'instance'));
+  if (a.publicIps.length > 0) parts.push('public IP');
+  return parts.join(', ');
+}

@@ -1,0 +1,53 @@
+// Every report format, and what each renderer may read besides the report. Renderers are pure
+// (report + context → string); each lives in its own module, loaded only when asked for, so a
+// table run never loads the HTML or SARIF code.
+import type { ChalkInstance } from 'chalk';
+import type { Outcome } from '../engine/evaluate.js';
+import type { AuditReport } from './types.js';
+
+export const FORMATS = ['table', 'json', 'sarif', 'junit', 'csv', 'markdown', 'html'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export function isFormat(name: string): name is Format {
+  return (FORMATS as readonly string[]).includes(name);
+}
+
+/** File extensions that name a format when `--output` is given without `--format`. */
+export const FORMAT_BY_EXTENSION: Readonly<Record<string, Format>> = {
+  '.txt': 'table',
+  '.json': 'json',
+  '.sarif': 'sarif',
+  '.xml': 'junit',
+  '.csv': 'csv',
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.html': 'html',
+  '.htm': 'html',
+};
+
+export interface RenderContext {
+  /** Colour for the table (level 0 for files and pipes). */
+  readonly chalk: ChalkInstance;
+  /** Table width in columns. */
+  readonly width: number;
+  /** Every rule × resource result, for formats that list passing checks too (JUnit). */
+  readonly outcomes: readonly Outcome[];
+  /** The directory input files are relative to (SARIF artifact locations are repository paths). */
+  readonly cwd: string;
+}
+
+export type Renderer = (report: AuditReport, ctx: RenderContext) => string;
+
+const LOADERS: Readonly<Record<Format, () => Promise<Renderer>>> = {
+  table: async () => (await import('./render-table.js')).renderTable,
+  json: async () => (await import('./render-json.js')).renderJson,
+  sarif: async () => (await import('./render-sarif.js')).renderSarif,
+  junit: async () => (await import('./render-junit.js')).renderJunit,
+  csv: async () => (await import('./render-csv.js')).renderCsv,
+  markdown: async () => (await import('./render-markdown.js')).renderMarkdown,
+  html: async () => (await import('./render-html.js')).renderHtml,
+};
+
+export async function rendererFor(format: Format): Promise<Renderer> {
+  return LOADERS[format]();
+}
