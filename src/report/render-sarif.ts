@@ -1,0 +1,299 @@
+// SARIF 2.1.0 for GitHub code scanning (and any other SARIF consumer). GitHub shapes most of
+// what is here: it rejects a result without a location whose artifactLocation.uri names a file,
+// identifies an alert across runs by its partial fingerprints, and ranks security alerts by the
+// rule's `security-severity` (a numeric string) once the rule is tagged `security`. Pure: the
+// report and the working directory in, the same bytes out for the same report.
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type {
+  Invocation,
+  Location,
+  Log,
+  Notification,
+  PropertyBag,
+  ReportingDescriptor,
+  ReportingDescriptorReference,
+  Result,
+  Suppression,
+} from 'sarif';
+import type { Severity } from '../rules-kit/types.js';
+import type { RenderContext } from './formats.js';
+import { escapeJsonText, forTerminal, truncate } from './sanitize.js';
+import type { AuditError, AuditReport, ReportFinding, ReportRule, SkippedRule } from './types.js';
+
+const SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+/** Versioned: a change to how fingerprints are computed gets a new key rather than new meaning. */
+export const FINGERPRINT_KEY = 'sgAuditFingerprint/v1';
+
+type Level = NonNullable<Result['level']>;
+
+const LEVEL: Readonly<Record<Severity, Level>> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+
+// GitHub reads >= 9.0 as critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low, and 0.0 as "no
+// security severity" (the alert would lose its security ranking): info is the lowest low.
+const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '1.0',
+};
+
+const RESOURCE_LABEL = { 'security-group': 'security group', 'network-acl': 'network ACL', vpc: 'VPC' } as const;
+
+// GitHub's limit for shortDescription and fullDescription; the help carries the whole text.
+const DESCRIPTION_MAX = 1024;
+
+// SemVer 2.0.0; GitHub prefers semanticVersion over version, but only a valid one means anything.
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
+/** "ssh-open-to-internet" → "SshOpenToInternet": SARIF wants a rule's name to be an identifier. */
+function pascalCase(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}
+
+/**
+ * Display text from attacker-controllable strings: controls and invisible characters as visible
+ * escapes, and square brackets escaped (SARIF §3.11.6), so a group named `[x](https://…)` is
+ * not read as an embedded link by a SARIF viewer.
+ */
+function plainText(text: string): string {
+  return forTerminal(text).replace(/[[\]]/g, '\\$&');
+}
+
+function helpText(rule: ReportRule): string {
+  const references = rule.references.length > 0 ? `\n\nReferences:\n${rule.references.map((r) => `- ${r}`).join('\n')}` : '';
+  return `${rule.description}\n\nRemediation: ${rule.remediation}${references}`;
+}
+
+// Rule texts come from the catalog, not from AWS data: their backticks are meant as Markdown.
+function helpMarkdown(rule: ReportRule): string {
+  const references = rule.references.length > 0 ? `\n\n**References**\n\n${rule.references.map((r) => `- ${r}`).join('\n')}` : '';
+  return `${rule.description}\n\n**Remediation**: ${rule.remediation}${references}`;
+}
+
+function toDescriptor(rule: ReportRule): ReportingDescriptor {
+  return {
+    id: rule.id,
+    name: pascalCase(rule.id),
+    shortDescription: { text: truncate(rule.title, DESCRIPTION_MAX) },
+    fullDescription: { text: truncate(rule.description, DESCRIPTION_MAX) },
+    help: { text: helpText(rule), markdown: helpMarkdown(rule) },
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    properties: {
+      'security-severity': SECURITY_SEVERITY[rule.severity],
+      // The `security` tag is what makes GitHub treat the rule's results as security alerts.
+      tags: ['security', 'aws', 'ec2', 'network'],
+      // Rules decide from the collected configuration, not from heuristics.
+      precision: 'very-high',
+      // The five-step severity that `level` and security-severity each only approximate.
+      severity: rule.severity,
+    },
+  };
+}
+
+/** A URI path segment; `.` and `..` are encoded too, so a hostile id cannot climb the path. */
+function uriSegment(segment: string): string {
+  return segment === '.' || segment === '..' ? segment.replace(/\./g, '%2E') : encodeURIComponent(segment);
+}
+
+/**
+ * The saved input file as a repository path (forward slashes, percent-encoded), or undefined
+ * when it lies outside the working directory: GitHub resolves relative URIs against the
+ * repository root and cannot place anything else.
+ */
+function repositoryPath(origin: string, cwd: string): string | undefined {
+  const rel = relative(cwd, resolve(cwd, origin));
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
+  return rel.split(sep).map(uriSegment).join('/');
+}
+
+/** A live resource has no file: a stable path per resource keeps GitHub's alerts apart. */
+function logicalPath(resource: ReportFinding['resource']): string {
+  return ['aws', resource.accountId, resource.region, resource.type, resource.id].map(uriSegment).join('/');
+}
+
+// No region: the finding is about a resource in the file, not a line of it (SARIF §3.29.4 says
+// to omit it then). It also keeps upload-sarif from hashing line 1 into every finding's fingerprint.
+function locationOf(finding: ReportFinding, cwd: string): Location {
+  const { resource } = finding;
+  const uri = (resource.origin !== undefined ? repositoryPath(resource.origin, cwd) : undefined) ?? logicalPath(resource);
+  return {
+    physicalLocation: { artifactLocation: { uri } },
+    logicalLocations: [{ name: forTerminal(resource.id), fullyQualifiedName: forTerminal(resource.arn), kind: 'resource' }],
+  };
+}
+
+/** "… — security group sg-1 "web", account 1234, us-east-1": what GitHub shows as the alert's title. */
+function messageOf(finding: ReportFinding): string {
+  const { resource } = finding;
+  const named = resource.name && resource.name !== resource.id ? ` "${resource.name}"` : '';
+  const where = `${RESOURCE_LABEL[resource.type]} ${resource.id}${named}, account ${resource.accountId}, ${resource.region}`;
+  return plainText(`${finding.message} — ${where}`);
+}
+
+/**
+ * GitHub documents that it matches alerts across runs by primaryLocationLineHash only, and
+ * upload-sarif fills that from the source line when it is missing — which, for resources in one
+ * JSON file, would give them all the same hash. Ours is the finding's own fingerprint.
+ */
+function partialFingerprintsOf(finding: ReportFinding): Record<string, string> {
+  return { [FINGERPRINT_KEY]: finding.fingerprint, primaryLocationLineHash: `${finding.fingerprint}:1` };
+}
+
+function suppressionsOf(finding: ReportFinding): Suppression[] | undefined {
+  const mark = finding.suppressed;
+  if (!mark) return undefined;
+  const details = [
+    ...(mark.owner !== undefined ? [`owner: ${mark.owner}`] : []),
+    ...(mark.expires !== undefined ? [`expires ${mark.expires}`] : []),
+  ];
+  return [
+    {
+      kind: 'external',
+      status: 'accepted',
+      justification: plainText(details.length > 0 ? `${mark.reason} (${details.join(', ')})` : mark.reason),
+      properties: {
+        suppression: mark.suppression,
+        ...(mark.owner !== undefined ? { owner: mark.owner } : {}),
+        ...(mark.expires !== undefined ? { expires: mark.expires } : {}),
+      },
+    },
+  ];
+}
+
+function resultProperties(finding: ReportFinding): PropertyBag {
+  const { resource } = finding;
+  return {
+    'security-severity': SECURITY_SEVERITY[finding.severity],
+    severity: finding.severity,
+    resource: {
+      type: resource.type,
+      id: resource.id,
+      name: resource.name,
+      arn: resource.arn,
+      accountId: resource.accountId,
+      region: resource.region,
+      ...(resource.vpcId !== undefined ? { vpcId: resource.vpcId } : {}),
+    },
+    evidence: finding.evidence,
+    ...(finding.remediationCommand !== undefined ? { remediationCommand: finding.remediationCommand } : {}),
+    ...(finding.baseline !== undefined ? { baseline: finding.baseline } : {}),
+  };
+}
+
+function toResult(finding: ReportFinding, ruleIndex: ReadonlyMap<string, number>, cwd: string): Result {
+  const index = ruleIndex.get(finding.ruleId);
+  const suppressions = suppressionsOf(finding);
+  return {
+    ruleId: finding.ruleId,
+    ...(index !== undefined ? { ruleIndex: index } : {}),
+    // The finding's own severity: a rule may rank one finding lower than its default.
+    level: LEVEL[finding.severity],
+    message: { text: messageOf(finding) },
+    locations: [locationOf(finding, cwd)],
+    partialFingerprints: partialFingerprintsOf(finding),
+    ...(finding.baseline !== undefined ? { baselineState: finding.baseline } : {}),
+    ...(suppressions ? { suppressions } : {}),
+    properties: resultProperties(finding),
+  };
+}
+
+function ruleReference(ruleId: string | undefined, ruleIndex: ReadonlyMap<string, number>): { associatedRule?: ReportingDescriptorReference } {
+  if (ruleId === undefined) return {};
+  const index = ruleIndex.get(ruleId);
+  return { associatedRule: index !== undefined ? { id: ruleId, index } : { id: ruleId } };
+}
+
+function errorNotification(error: AuditError, ruleIndex: ReadonlyMap<string, number>): Notification {
+  const what = error.kind === 'collection' ? error.operation : `rule ${error.ruleId}${error.resourceId ? ` on ${error.resourceId}` : ''}`;
+  const hint = error.hint ? ` (${error.hint})` : '';
+  return {
+    level: 'error',
+    message: { text: plainText(`account ${error.accountId}, ${error.region}, ${what}: ${error.code} — ${error.message}${hint}`) },
+    ...ruleReference(error.ruleId, ruleIndex),
+    properties: { ...error },
+  };
+}
+
+function skippedNotification(skipped: SkippedRule, ruleIndex: ReadonlyMap<string, number>): Notification {
+  return {
+    level: 'note',
+    message: { text: plainText(`${skipped.ruleId} not evaluated in account ${skipped.accountId}, ${skipped.region}: ${skipped.hint}`) },
+    ...ruleReference(skipped.ruleId, ruleIndex),
+    properties: { accountId: skipped.accountId, region: skipped.region, missing: skipped.missing },
+  };
+}
+
+function invocationOf(report: AuditReport, ruleIndex: ReadonlyMap<string, number>): Invocation {
+  const notifications = [
+    ...report.errors.map((e) => errorNotification(e, ruleIndex)),
+    ...report.skipped.map((s) => skippedNotification(s, ruleIndex)),
+    ...report.warnings.map((w): Notification => ({ level: 'warning', message: { text: plainText(w) } })),
+  ];
+  return {
+    // An incomplete audit is one that could not check everything it was asked to.
+    executionSuccessful: report.summary.status !== 'incomplete',
+    startTimeUtc: report.run.startedAt,
+    endTimeUtc: report.run.finishedAt,
+    ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
+  };
+}
+
+// File paths (inputs, config, baseline file) stay out: they may be absolute paths of the machine that ran the audit.
+function runProperties(report: AuditReport): PropertyBag {
+  const { baseline } = report;
+  return {
+    source: report.run.source,
+    accounts: report.run.accounts,
+    regions: report.run.regions,
+    failOn: report.run.failOn,
+    summary: report.summary,
+    ...(baseline
+      ? {
+          baseline: {
+            ...(baseline.startedAt !== undefined ? { startedAt: baseline.startedAt } : {}),
+            new: baseline.new,
+            unchanged: baseline.unchanged,
+            fixed: baseline.fixed,
+            notRechecked: baseline.notRechecked,
+          },
+        }
+      : {}),
+  };
+}
+
+export function renderSarif(report: AuditReport, ctx: RenderContext): string {
+  const ruleIndex = new Map(report.rules.map((rule, i) => [rule.id, i]));
+  const { version } = report.tool;
+  const log: Log = {
+    $schema: SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'sg-audit',
+            version,
+            ...(SEMVER.test(version) ? { semanticVersion: version } : {}),
+            rules: report.rules.map(toDescriptor),
+          },
+        },
+        invocations: [invocationOf(report, ruleIndex)],
+        results: report.findings.map((f) => toResult(f, ruleIndex, ctx.cwd)),
+        properties: runProperties(report),
+      },
+    ],
+  };
+  return `${escapeJsonText(JSON.stringify(log, null, 2))}\n`;
+}
