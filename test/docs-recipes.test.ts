@@ -1,0 +1,123 @@
+// The README's recipes work as written: every sg-audit command in the Output, Baselines and
+// Recipes sections runs (in that order, in a scratch directory where `snapshot/` is the bundled
+// demo account), through a shell as a user would type it, and writes what the CI jobs read back.
+// Live-only flags of the cron line are swapped for the snapshot: no test talks to AWS.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { parse as parseYaml } from 'yaml';
+import { BIN, REPO_ROOT } from './helpers/cli.js';
+
+const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+
+function section(heading: string): string {
+  const start = readme.indexOf(`\n## ${heading}`);
+  assert.ok(start >= 0, `README has a "${heading}" section`);
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.slice(start, end < 0 ? undefined : end);
+}
+
+function codeBlocks(text: string, language: string): string[] {
+  return [...text.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1] as string);
+}
+
+/** `sg-audit …` lines of sh blocks, without trailing comments. */
+function shellCommands(text: string): string[] {
+  return codeBlocks(text, 'sh')
+    .flatMap((block) => block.split('\n'))
+    .filter((line) => line.startsWith('sg-audit '))
+    .map((line) => line.replace(/\s+#.*$/, ''));
+}
+
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stringsIn);
+  return [];
+}
+
+/** A scratch directory with `snapshot/` (the demo account), `reports/`, and `sg-audit` on PATH. */
+function workspace(): { cwd: string; env: NodeJS.ProcessEnv } {
+  const cwd = mkdtempSync(join(tmpdir(), 'sg-audit-recipes-'));
+  symlinkSync(join(REPO_ROOT, 'examples', 'demo-account'), join(cwd, 'snapshot'));
+  mkdirSync(join(cwd, 'reports'));
+  const bin = join(cwd, '.bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'sg-audit'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+  chmodSync(join(bin, 'sg-audit'), 0o755);
+  return { cwd, env: { PATH: `${bin}:/usr/bin:/bin`, HOME: cwd, TZ: 'UTC', NO_COLOR: '1', AWS_EC2_METADATA_DISABLED: 'true' } };
+}
+
+function run(command: string, ws: { cwd: string; env: NodeJS.ProcessEnv }): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync('/bin/sh', ['-c', command], { cwd: ws.cwd, env: ws.env, encoding: 'utf8' });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('README recipes', () => {
+  const ws = workspace();
+  // The baseline recipe writes sg-baseline.json, which the CI recipes then read.
+  const commands = [...shellCommands(section('Output')), ...shellCommands(section('Baselines'))];
+
+  test('the Output and Baselines commands run as written: findings (exit 1) or a pass (exit 0), nothing on stderr', () => {
+    assert.ok(commands.length >= 4, `found ${commands.length} commands`);
+    for (const command of commands) {
+      const { code, stderr } = run(command, ws);
+      assert.ok(code === 0 || code === 1, `${command} exited ${code}: ${stderr}`);
+      assert.equal(stderr, '', command);
+    }
+    assert.ok(existsSync(join(ws.cwd, 'sg.sarif')) && existsSync(join(ws.cwd, 'sg.json')) && existsSync(join(ws.cwd, 'sg-baseline.json')));
+    // The baseline workflow: the account has not changed since it was written, so it passes.
+    assert.equal(run('sg-audit --input snapshot/ --baseline sg-baseline.json', ws).code, 0);
+  });
+
+  test('the crontab line is valid cron, and its command (with the snapshot for the live flags) writes both reports and exits 0', () => {
+    const [block] = codeBlocks(section('Recipes'), 'crontab');
+    assert.ok(block);
+    const fields = block.trim().split(/\s+/);
+    assert.match(fields.slice(0, 5).join(' '), /^[\d*,/-]+ [\d*,/-]+ [\d*,/-]+ [\d*,/-]+ [\d*,/-]+$/);
+    const line = block.trim().replace(/^(\S+\s+){5}/, '');
+    assert.doesNotMatch(line.replace(/\\%/g, ''), /%/, 'every % in a crontab command is escaped');
+    // cron turns \% into %; the live flags become the snapshot, /var/reports a scratch folder.
+    const command = line.replace(/\\%/g, '%').replace('--profile audit --region all', '--input snapshot/').replace(/\/var\/reports/g, 'reports');
+    const { code, stdout, stderr } = run(command, ws);
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout + stderr, '', 'silent, so cron mails nothing');
+    const date = new Date().toISOString().slice(0, 10);
+    assert.ok(existsSync(join(ws.cwd, 'reports', `sg-${date}.json`)) && existsSync(join(ws.cwd, 'reports', 'sg-latest.html')));
+  });
+
+  test('the GitHub Actions job: valid YAML, its audit command runs with the baseline, and it uploads the SARIF file the command writes', () => {
+    const workflow = parseYaml(codeBlocks(section('Recipes'), 'yaml')[0] ?? '') as {
+      permissions: Record<string, string>;
+      jobs: Record<string, { steps: { uses?: string; run?: string; with?: Record<string, string> }[] }>;
+    };
+    assert.equal(workflow.permissions['security-events'], 'write', 'uploading SARIF needs security-events: write');
+    const steps = Object.values(workflow.jobs)[0]?.steps ?? [];
+    const audit = steps.find((s) => s.run?.startsWith('sg-audit '));
+    assert.ok(audit?.run);
+    const { code, stderr } = run(audit.run, ws);
+    assert.equal(code, 0, stderr);
+    const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
+    const sarifFile = upload?.with?.['sarif_file'];
+    assert.ok(sarifFile && audit.run.includes(`sarif=${sarifFile}`));
+    const sarif = JSON.parse(readFileSync(join(ws.cwd, sarifFile), 'utf8')) as { version: string; runs: { results: unknown[] }[] };
+    assert.equal(sarif.version, '2.1.0');
+    assert.ok((sarif.runs[0]?.results.length ?? 0) > 0);
+    const summary = steps.find((s) => s.run?.includes('GITHUB_STEP_SUMMARY'));
+    assert.ok(summary?.run && existsSync(join(ws.cwd, summary.run.split(' ')[1] ?? '')), 'the summary step cats the Markdown the audit wrote');
+  });
+
+  test('the GitLab job: valid YAML, its script runs, and the JUnit report it declares is the file written', () => {
+    const job = Object.values(parseYaml(codeBlocks(section('Recipes'), 'yaml')[1] ?? '') as Record<string, { script: string[]; artifacts: { reports: { junit: string } } }>)[0];
+    assert.ok(job);
+    const command = stringsIn(job.script).find((line) => line.startsWith('sg-audit '));
+    assert.ok(command);
+    const { code, stderr } = run(command, ws);
+    assert.equal(code, 1, stderr); // no baseline here: the demo account's findings fail the job
+    const junit = readFileSync(join(ws.cwd, job.artifacts.reports.junit), 'utf8');
+    assert.match(junit, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /);
+  });
+});
