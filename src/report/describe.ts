@@ -1,6 +1,19 @@
 // Plain-text descriptions of findings that several formats share. Pure and dependency-free, so
 // the Markdown and HTML renderers need not load the table's layout library to use them.
+import type { Severity } from '../rules-kit/types.js';
 import type { Finding } from './types.js';
+
+/** "High": a severity as a heading or label says it. */
+export const SEVERITY_LABEL: Readonly<Record<Severity, string>> = {
+  critical: 'Critical',
+  high: 'High',
+  medium: 'Medium',
+  low: 'Low',
+  info: 'Info',
+};
+
+/** The run's verdict (summary.status) as the reports print it. */
+export const STATUS_LABEL = { pass: 'PASS', fail: 'FAIL', incomplete: 'INCOMPLETE' } as const;
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;

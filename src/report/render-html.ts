@@ -13,19 +13,9 @@ import { pushTo } from '../model/multimap.js';
 import type { ResourceRef } from '../model/types.js';
 import { SEVERITIES, severityRank, type Severity } from '../rules-kit/types.js';
 import type { RenderContext } from './formats.js';
-import { plural, usedByText } from './describe.js';
+import { plural, SEVERITY_LABEL, STATUS_LABEL, usedByText } from './describe.js';
 import { forHtml } from './sanitize.js';
 import type { AuditReport, BaselineFinding, ReportFinding, ReportRule } from './types.js';
-
-const SEVERITY_LABEL: Readonly<Record<Severity, string>> = {
-  critical: 'Critical',
-  high: 'High',
-  medium: 'Medium',
-  low: 'Low',
-  info: 'Info',
-};
-
-const STATUS_LABEL = { pass: 'PASS', fail: 'FAIL', incomplete: 'INCOMPLETE' } as const;
 
 const RESOURCE_LABEL: Readonly<Record<ResourceRef['type'], string>> = {
   'security-group': 'Security group',

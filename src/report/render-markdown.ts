@@ -8,7 +8,7 @@
 import { pushTo } from '../model/multimap.js';
 import { SEVERITIES, type Severity } from '../rules-kit/types.js';
 import type { RenderContext } from './formats.js';
-import { plural, usedByText } from './describe.js';
+import { plural, SEVERITY_LABEL, STATUS_LABEL, usedByText } from './describe.js';
 import { forMarkdown, truncate } from './sanitize.js';
 import type { AuditReport, BaselineFinding, ReportFinding } from './types.js';
 
@@ -25,16 +25,6 @@ const MAX_SKIPPED = 50;
 const MAX_WARNINGS = 20;
 /** Rows of the suppressed and fixed lists kept before the findings take the rest of the budget. */
 const RESERVED_ROWS = 10;
-
-const SEVERITY_LABEL: Readonly<Record<Severity, string>> = {
-  critical: 'Critical',
-  high: 'High',
-  medium: 'Medium',
-  low: 'Low',
-  info: 'Info',
-};
-
-const STATUS_LABEL = { pass: 'PASS', fail: 'FAIL', incomplete: 'INCOMPLETE' } as const;
 
 /** Attacker text as one line of Markdown, shortened first. */
 function md(text: string, max = MAX_MESSAGE): string {
