@@ -159,7 +159,7 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   const rules = selectRules(RULES, { only: flags.rule ?? [], skip: flags.skipRule ?? [] }, config.rules);
   // Flag, then config, then high.
   const failOn = (flags.failOn ?? config.failOn ?? 'high') as FailOn;
-  const plans = planOutputs(flags.format, flags.output);
+  const plans = planOutputs(flags.format ?? [], flags.output);
   await checkOutputPaths(plans, flags.input ?? []);
   // Read before collecting: a wrong baseline path must not cost a live sweep of every region.
   const baseline = flags.baseline !== undefined ? await readBaseline(flags.baseline) : undefined;

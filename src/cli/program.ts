@@ -16,7 +16,7 @@ export interface LiveFlags {
 export interface AuditFlags extends LiveFlags {
   input?: string[];
   /** Each `name` or `name=file` (src/cli/outputs.ts). */
-  format: string[];
+  format?: string[];
   output?: string;
   baseline?: string;
   /** Undefined: the config's failOn, else high. */
@@ -76,8 +76,7 @@ function addAuditOptions(command: Command, handlers: Handlers): Command {
     .option(
       '--format <name[=file]>',
       `report format: ${FORMATS.join(', ')}; repeat it with =<file> for more reports in one run (default: table, or what --output's extension names)`,
-      (value: string, previous: string[]) => [...previous, value],
-      [] as string[],
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--output <file>', 'write the report (the --format without =<file>) to this file, atomically, instead of stdout')
     .option('--baseline <file>', 'an earlier JSON report: only findings it does not have fail the run; the report counts new, unchanged and fixed')
