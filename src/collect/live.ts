@@ -7,6 +7,7 @@
 import { collectionError, usageError } from '../errors.js';
 import { DATA_KINDS, DATA_KIND_INFO, type DataKind } from '../model/kinds.js';
 import type { CollectionError } from '../model/types.js';
+import { DEFAULT_RETRY, Limiter, Pace, REAL_CLOCK, isParseError, withRetry, type Clock, type RetryContext, type RetryPolicy } from './retry.js';
 import type { RawKindResult, RawScope, RawSnapshot } from './types.js';
 
 export interface LivePlan {
@@ -15,9 +16,26 @@ export interface LivePlan {
   readonly kinds: readonly DataKind[];
   readonly profile?: string;
   readonly endpointUrl?: string;
-  /** Regions collected at once. */
+  /** Audit other accounts through a role assumed in each. */
+  readonly assume?: AssumeRolePlan;
+  /** Account × region scopes collected at once. */
   readonly concurrency?: number;
+  /** Requests in flight at once, across every account and region. */
+  readonly maxInFlight?: number;
+  readonly retry?: RetryPolicy;
+  /** How long one request may take before it fails (and is retried). */
+  readonly requestTimeoutMs?: number;
+  /** Tests inject a clock; the run uses the real one. */
+  readonly clock?: Clock;
   readonly onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface AssumeRolePlan {
+  /** The role to assume; `{account}` stands for each account id. */
+  readonly roleArn: string;
+  /** Account ids, or every active account of the organization; empty: the account the ARN names. */
+  readonly accounts: readonly string[] | 'organization';
+  readonly externalId?: string;
 }
 
 export type ProgressEvent =
@@ -25,8 +43,6 @@ export type ProgressEvent =
   | { readonly type: 'regions'; readonly regions: readonly string[]; readonly calls: number }
   /** Per-id calls (one per prefix list, one per VPC) become known once a region's groups are in; a negative count drops calls not made after a failure. */
   | { readonly type: 'calls-added'; readonly region: string; readonly operation: string; readonly count: number };
-
-const MAX_ATTEMPTS = 6;
 
 type Sdk = typeof import('@aws-sdk/client-ec2');
 type Ec2Client = InstanceType<Sdk['EC2Client']>;
@@ -74,7 +90,7 @@ export function hintFor(code: string, operation?: string): string | undefined {
 export function toCollectionError(error: unknown, operation: string): CollectionError {
   const e = error as { name?: string; code?: string; message?: string };
   // The SDK reports an unparseable body as a plain Error ("@aws-sdk XML parse error …").
-  const malformed = e.name === 'Error' && /XML parse error|Unexpected end|not well-formed/i.test(e.message ?? '');
+  const malformed = isParseError(error);
   const code = malformed ? 'MalformedResponse' : e.name && e.name !== 'Error' ? e.name : (e.code ?? 'Error');
   // IAM denials carry a long encoded blob: keep the sentence, point at the decoder.
   const message = (e.message ?? String(error))
@@ -82,6 +98,17 @@ export function toCollectionError(error: unknown, operation: string): Collection
     .split('\n')[0] as string;
   const hint = hintFor(code, operation);
   return { code, message, operation, ...(hint ? { hint } : {}) };
+}
+
+/**
+ * The region that STS and DescribeRegions are asked in: the first --region named, else the
+ * environment's or profile's default.
+ */
+async function homeRegion(sdk: Sdk, plan: LivePlan, env: NodeJS.ProcessEnv): Promise<string> {
+  const named = plan.regions.find((r) => r !== 'all');
+  if (named) return named;
+  if (plan.regions.includes('all')) return resolveDefaultRegion(sdk, plan, env).catch(() => 'us-east-1');
+  return resolveDefaultRegion(sdk, plan, env);
 }
 
 async function resolveDefaultRegion(sdk: Sdk, plan: LivePlan, env: NodeJS.ProcessEnv): Promise<string> {
@@ -101,15 +128,14 @@ async function resolveDefaultRegion(sdk: Sdk, plan: LivePlan, env: NodeJS.Proces
   );
 }
 
-/** --region list as given; "all" = every region enabled for the account (DescribeRegions in the home region). */
-async function resolveRegions(sdk: Sdk, plan: LivePlan, env: NodeJS.ProcessEnv, credentials: unknown): Promise<string[]> {
-  if (plan.regions.length === 0) return [await resolveDefaultRegion(sdk, plan, env)];
+/** --region list as given (the home region when none); "all" = every region enabled for the account (DescribeRegions in the home region). */
+async function resolveRegions(sdk: Sdk, plan: LivePlan, home: string, credentials: unknown): Promise<string[]> {
+  if (plan.regions.length === 0) return [home];
   if (!plan.regions.includes('all')) return [...new Set(plan.regions)];
-  const home = await resolveDefaultRegion(sdk, plan, env).catch(() => 'us-east-1');
   const client = new sdk.EC2Client({
     region: home,
     credentials: credentials as never,
-    maxAttempts: MAX_ATTEMPTS,
+    maxAttempts: 6,
     ...(plan.endpointUrl ? { endpoint: plan.endpointUrl } : {}),
   });
   try {
@@ -161,8 +187,14 @@ function pageItems(page: object, key: string, operation: string): readonly unkno
   return items;
 }
 
-type PaginationConfig = { client: Ec2Client; pageSize: number };
-type Pages = AsyncIterable<object>;
+/** What every page request carries; each call adds its own fixed parameters. */
+interface PageInput {
+  readonly MaxResults: number;
+  readonly NextToken?: string;
+}
+
+/** One page of a call: the response as the SDK parsed it. */
+type FetchPage = (input: PageInput) => Promise<object>;
 
 /** The per-id kinds (see src/model/kinds.ts): fetched after the region's security groups, once per id found in them. */
 type PerIdKind = 'prefixListEntries' | 'staleSecurityGroups';
@@ -171,20 +203,20 @@ type ListKind = Exclude<DataKind, PerIdKind>;
 const isPerIdKind = (kind: DataKind): kind is PerIdKind => DATA_KIND_INFO[kind].perItemOf !== undefined;
 
 /**
- * One paginated list call per kind and region. Interfaces and instances of AWS-managed resources
- * can be hidden by an account setting; an auditor must see them. (Route tables, when a rule
- * needs them, page at 100.)
+ * One paginated list call per kind and region: the command and its fixed input (MaxResults and
+ * NextToken are added per page). Interfaces and instances of AWS-managed resources can be hidden
+ * by an account setting; an auditor must see them.
  */
-const LIST_CALLS: { readonly [K in ListKind]: (sdk: Sdk, config: PaginationConfig) => Pages } = {
-  securityGroups: (sdk, config) => sdk.paginateDescribeSecurityGroups(config, {}),
-  networkInterfaces: (sdk, config) => sdk.paginateDescribeNetworkInterfaces(config, { IncludeManagedResources: true }),
-  instances: (sdk, config) => sdk.paginateDescribeInstances(config, { IncludeManagedResources: true }),
-  vpcs: (sdk, config) => sdk.paginateDescribeVpcs(config, {}),
-  subnets: (sdk, config) => sdk.paginateDescribeSubnets(config, {}),
-  networkAcls: (sdk, config) => sdk.paginateDescribeNetworkAcls(config, {}),
-  flowLogs: (sdk, config) => sdk.paginateDescribeFlowLogs(config, {}),
-  securityGroupRules: (sdk, config) => sdk.paginateDescribeSecurityGroupRules(config, {}),
-  prefixLists: (sdk, config) => sdk.paginateDescribeManagedPrefixLists(config, {}),
+const LIST_CALLS: { readonly [K in ListKind]: (sdk: Sdk, client: Ec2Client) => FetchPage } = {
+  securityGroups: (sdk, client) => (input) => client.send(new sdk.DescribeSecurityGroupsCommand(input)),
+  networkInterfaces: (sdk, client) => (input) => client.send(new sdk.DescribeNetworkInterfacesCommand({ ...input, IncludeManagedResources: true })),
+  instances: (sdk, client) => (input) => client.send(new sdk.DescribeInstancesCommand({ ...input, IncludeManagedResources: true })),
+  vpcs: (sdk, client) => (input) => client.send(new sdk.DescribeVpcsCommand(input)),
+  subnets: (sdk, client) => (input) => client.send(new sdk.DescribeSubnetsCommand(input)),
+  networkAcls: (sdk, client) => (input) => client.send(new sdk.DescribeNetworkAclsCommand(input)),
+  flowLogs: (sdk, client) => (input) => client.send(new sdk.DescribeFlowLogsCommand(input)),
+  securityGroupRules: (sdk, client) => (input) => client.send(new sdk.DescribeSecurityGroupRulesCommand(input)),
+  prefixLists: (sdk, client) => (input) => client.send(new sdk.DescribeManagedPrefixListsCommand(input)),
 };
 
 type Json = Record<string, unknown>;
@@ -236,7 +268,7 @@ export function staleCandidateVpcIds(groups: readonly unknown[]): string[] {
 interface PerIdCall {
   /** The ids to ask about, from the region's security groups. */
   ids(groups: readonly unknown[]): string[];
-  pages(sdk: Sdk, config: PaginationConfig, id: string): Pages;
+  fetch(sdk: Sdk, client: Ec2Client, id: string): FetchPage;
   /** The raw items one id contributes, from all its pages' items. */
   items(id: string, pageItems: readonly unknown[]): readonly unknown[];
 }
@@ -244,13 +276,13 @@ interface PerIdCall {
 const PER_ID_CALLS: { readonly [K in PerIdKind]: PerIdCall } = {
   prefixListEntries: {
     ids: referencedPrefixListIds,
-    pages: (sdk, config, id) => sdk.paginateGetManagedPrefixListEntries(config, { PrefixListId: id }),
+    fetch: (sdk, client, id) => (input) => client.send(new sdk.GetManagedPrefixListEntriesCommand({ ...input, PrefixListId: id })),
     // The entries do not name their list: one item per list, as normalization reads them.
     items: (id, entries) => [{ PrefixListId: id, Entries: entries }],
   },
   staleSecurityGroups: {
     ids: staleCandidateVpcIds,
-    pages: (sdk, config, id) => sdk.paginateDescribeStaleSecurityGroups(config, { VpcId: id }),
+    fetch: (sdk, client, id) => (input) => client.send(new sdk.DescribeStaleSecurityGroupsCommand({ ...input, VpcId: id })),
     items: (_id, groups) => groups,
   },
 };
@@ -258,14 +290,38 @@ const PER_ID_CALLS: { readonly [K in PerIdKind]: PerIdCall } = {
 /** Per-id calls of one kind in one region at once. */
 const PER_ID_CONCURRENCY = 4;
 
-/** Every item of every page, or throws (a partial list is never returned). */
-async function drain(pages: Pages, kind: DataKind, onPage: () => void): Promise<unknown[]> {
-  const { operation, resultKey } = DATA_KIND_INFO[kind];
+/**
+ * Every item of every page, or throws (a partial list is never returned). Each page is its own
+ * request with its own retries, so a throttled or garbled page 40 does not restart the call.
+ */
+async function drain(
+  fetchPage: FetchPage,
+  kind: DataKind,
+  retry: RetryContext,
+  onPage: () => void,
+): Promise<unknown[]> {
+  const { operation, resultKey, pageSize } = DATA_KIND_INFO[kind];
   const items: unknown[] = [];
-  for await (const page of pages) {
-    items.push(...pageItems(page, resultKey, operation));
+  const seen = new Set<string>();
+  let token: string | undefined;
+  do {
+    const input: PageInput = { MaxResults: pageSize, ...(token !== undefined ? { NextToken: token } : {}) };
+    const page = await withRetry(async () => {
+      const response = await fetchPage(input);
+      // Checked inside the retry: a page that is not an EC2 response is retried like a garbled one.
+      pageItems(response, resultKey, operation);
+      return response;
+    }, retry);
+    for (const item of pageItems(page, resultKey, operation)) items.push(item);
     onPage();
-  }
+    const next = (page as { NextToken?: unknown }).NextToken;
+    token = typeof next === 'string' && next !== '' ? next : undefined;
+    // An endpoint that hands back a token it gave before would page forever.
+    if (token !== undefined) {
+      if (seen.has(token)) throw Object.assign(new Error(`${operation} returned the same page token twice`), { name: 'MalformedResponse' });
+      seen.add(token);
+    }
+  } while (token !== undefined);
   return items;
 }
 
@@ -282,15 +338,102 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
   return results;
 }
 
+/** Whose data a scope is collected with: the caller's own, or a role assumed in one account. */
+interface Target {
+  /** Known up front for an assumed role; else from STS (or the data's OwnerId). */
+  readonly accountId?: string;
+  readonly credentials: AwsCredentials;
+  /** Set when the target could not be reached at all (the role could not be assumed). */
+  readonly failure?: CollectionError;
+}
+
+type AwsCredentials = () => Promise<unknown>;
+
+function roleArnFor(template: string, accountId: string): string {
+  return template.replaceAll('{account}', accountId);
+}
+
+/** The account id a role ARN names (arn:aws:iam::123456789012:role/x). */
+function accountOfRole(arn: string): string | undefined {
+  return /^arn:[^:]+:iam::(\d{12}):role\//.exec(arn)?.[1];
+}
+
+/** Every active account of the organization, by Organizations ListAccounts with the caller's credentials. */
+async function organizationAccounts(credentials: AwsCredentials, endpoint: string | undefined): Promise<string[]> {
+  const { OrganizationsClient, paginateListAccounts } = await import('@aws-sdk/client-organizations');
+  // Organizations answers in us-east-1 only (aws partition).
+  const client = new OrganizationsClient({ region: 'us-east-1', credentials: credentials as never, ...(endpoint ? { endpoint } : {}) });
+  try {
+    const ids: string[] = [];
+    for await (const page of paginateListAccounts({ client }, {})) {
+      for (const account of page.Accounts ?? []) {
+        const state = (account as { State?: string }).State ?? account.Status;
+        if (account.Id && state === 'ACTIVE') ids.push(account.Id);
+      }
+    }
+    return ids.sort();
+  } catch (error) {
+    const e = toCollectionError(error, 'ListAccounts');
+    throw collectionError(
+      `could not list the organization's accounts (${e.code}: ${e.message})`,
+      'run from the management account or a delegated administrator with organizations:ListAccounts, or name the accounts: --accounts 111122223333 444455556666',
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * The accounts to audit and how to reach each: without --role-arn, the caller's own; with it,
+ * the role assumed in every listed account (through the home region's STS endpoint), each
+ * checked once up front so an account whose role cannot be assumed is reported, not fatal.
+ */
+async function targetsOf(plan: LivePlan, base: AwsCredentials, home: string): Promise<Target[]> {
+  const assume = plan.assume;
+  if (!assume) return [{ credentials: base }];
+  const { fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
+  const endpoint = process.env['AWS_ENDPOINT_URL_STS'] ?? plan.endpointUrl;
+  const accounts =
+    assume.accounts === 'organization'
+      ? await organizationAccounts(base, process.env['AWS_ENDPOINT_URL_ORGANIZATIONS'] ?? plan.endpointUrl)
+      : assume.accounts.length > 0
+        ? [...new Set(assume.accounts)]
+        : [accountOfRole(assume.roleArn) ?? ''];
+  return mapBounded(accounts, 8, async (accountId): Promise<Target> => {
+    const roleArn = roleArnFor(assume.roleArn, accountId);
+    const credentials = fromTemporaryCredentials({
+      params: { RoleArn: roleArn, RoleSessionName: 'sg-audit', ...(assume.externalId ? { ExternalId: assume.externalId } : {}) },
+      masterCredentials: base as never,
+      // A regional STS endpoint: the global one is a single point of failure and slower from elsewhere.
+      clientConfig: { region: home, ...(endpoint ? { endpoint } : {}) },
+    });
+    try {
+      await credentials();
+      return { ...(accountId ? { accountId } : {}), credentials };
+    } catch (error) {
+      const e = toCollectionError(error, 'AssumeRole');
+      return {
+        ...(accountId ? { accountId } : {}),
+        credentials,
+        failure: {
+          ...e,
+          message: `could not assume ${roleArn}: ${e.message}`,
+          hint: 'check that the role exists in that account, trusts the caller (and --external-id), and allows sts:AssumeRole',
+        },
+      };
+    }
+  });
+}
+
 export async function collectLive(plan: LivePlan): Promise<RawSnapshot> {
   // AWS_* settings are read from the process environment, as the SDK itself reads them.
   const env = process.env;
   quietSdkWarnings();
   const sdk = await import('@aws-sdk/client-ec2');
   const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
-  const credentials = fromNodeProviderChain(plan.profile ? { profile: plan.profile } : {});
+  const base = fromNodeProviderChain(plan.profile ? { profile: plan.profile } : {});
   try {
-    await credentials();
+    await base();
   } catch (error) {
     const detail = (error as Error).message.split('\n')[0];
     throw collectionError(
@@ -301,103 +444,168 @@ export async function collectLive(plan: LivePlan): Promise<RawSnapshot> {
     );
   }
 
-  const regions = await resolveRegions(sdk, plan, env, credentials);
+  const clock = plan.clock ?? REAL_CLOCK;
+  const policy = plan.retry ?? DEFAULT_RETRY;
+  // One cap on requests in flight for the whole run, across every account and region.
+  const limiter = new Limiter(plan.maxInFlight ?? 24);
+  const home = await homeRegion(sdk, plan, env);
+  const targets = await targetsOf(plan, base, home);
+  const manyAccounts = targets.length > 1;
   const perIdKinds = plan.kinds.filter(isPerIdKind);
   // The per-id kinds are found through the security groups, so those are swept whenever they are wanted.
   const listKinds = DATA_KINDS.filter(
     (kind): kind is ListKind => !isPerIdKind(kind) && (plan.kinds.includes(kind) || (kind === 'securityGroups' && perIdKinds.length > 0)),
   );
-  // The per-id calls are counted as their ids become known (`calls-added`).
-  plan.onProgress?.({ type: 'regions', regions, calls: regions.length * listKinds.length });
   const warnings: string[] = [];
-  let accountId: string | undefined;
-  try {
-    accountId = await accountIdOf(plan, env, regions[0] as string, credentials);
-  } catch (error) {
-    const e = toCollectionError(error, 'GetCallerIdentity');
-    warnings.push(`could not read the account id from STS (${e.code}: ${e.message}); using the OwnerId of the data`);
-  }
-
-  const scopes = await mapBounded(regions, plan.concurrency ?? 4, async (region): Promise<RawScope> => {
-    const client = new sdk.EC2Client({
-      region,
-      credentials,
-      maxAttempts: MAX_ATTEMPTS,
-      ...(plan.endpointUrl ? { endpoint: plan.endpointUrl } : {}),
-      // Without throwOnRequestTimeout the SDK only logs a slow request and keeps waiting.
-      requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000, throwOnRequestTimeout: true },
-    });
-    const progress = (operation: string, pages: number, ok: boolean) =>
-      plan.onProgress?.({ type: 'call-done', region, operation, pages, ok });
-
-    /** One paginated call: its items, or the error as one line. */
-    const call = async (kind: DataKind, pages: Pages): Promise<{ items: unknown[] } | { error: CollectionError }> => {
-      const operation = DATA_KIND_INFO[kind].operation;
-      let count = 0;
-      try {
-        const items = await drain(pages, kind, () => void count++);
-        progress(operation, count, true);
-        return { items };
-      } catch (error) {
-        progress(operation, count, false);
-        return { error: toCollectionError(error, operation) };
-      }
-    };
-
-    const listKind = async (kind: ListKind): Promise<RawKindResult> => {
-      const out = await call(kind, LIST_CALLS[kind](sdk, { client, pageSize: DATA_KIND_INFO[kind].pageSize }));
-      return 'error' in out ? { status: 'error', error: out.error } : { status: 'ok', parts: [{ items: out.items }] };
-    };
-
-    const perIdKind = async (kind: PerIdKind, groups: Promise<RawKindResult> | undefined): Promise<RawKindResult> => {
-      const { operation, perItemOf, pageSize } = DATA_KIND_INFO[kind];
-      const swept = await groups;
-      if (swept?.status !== 'ok') {
-        const cause = swept?.status === 'error' ? ` (${swept.error.code})` : '';
-        return {
-          status: 'error',
-          error: {
-            code: 'NotCollected',
-            message: `not collected: DescribeSecurityGroups failed${cause}, and the ${perItemOf}s to ask about are found in the groups`,
-            operation,
-            hint: 'fix the DescribeSecurityGroups error first; these calls follow from it',
-          },
-        };
-      }
-      const spec = PER_ID_CALLS[kind];
-      const ids = spec.ids(swept.parts.flatMap((p) => p.items));
-      if (ids.length > 0) plan.onProgress?.({ type: 'calls-added', region, operation, count: ids.length });
-      // The first failure fails the kind (never a partial list), so the calls not yet started are dropped.
-      let failure: CollectionError | undefined;
-      let started = 0;
-      const perId = await mapBounded(ids, PER_ID_CONCURRENCY, async (id) => {
-        if (failure) return [];
-        started++;
-        const out = await call(kind, spec.pages(sdk, { client, pageSize }, id));
-        if ('error' in out) {
-          failure ??= { ...out.error, message: `${out.error.message} (${perItemOf} ${id})` };
-          return [];
-        }
-        return spec.items(id, out.items);
-      });
-      if (started < ids.length) plan.onProgress?.({ type: 'calls-added', region, operation, count: started - ids.length });
-      return failure ? { status: 'error', error: failure } : { status: 'ok', parts: [{ items: perId.flat() }] };
-    };
-
-    try {
-      const listed = new Map(listKinds.map((kind) => [kind, listKind(kind)] as const));
-      const results = await Promise.all(
-        plan.kinds.map(async (kind): Promise<[DataKind, RawKindResult]> => [
-          kind,
-          await (isPerIdKind(kind) ? perIdKind(kind, listed.get('securityGroups')) : (listed.get(kind) as Promise<RawKindResult>)),
-        ]),
-      );
-      return { ...(accountId ? { accountId } : {}), region, kinds: Object.fromEntries(results) };
-    } finally {
-      client.destroy();
-    }
+  const failedScope = (accountId: string | undefined, region: string, error: CollectionError): RawScope => ({
+    ...(accountId ? { accountId } : {}),
+    region,
+    kinds: Object.fromEntries(plan.kinds.map((kind) => [kind, { status: 'error', error } satisfies RawKindResult])),
   });
 
-  const inputs = [plan.endpointUrl ? `endpoint ${plan.endpointUrl}` : 'aws', ...(plan.profile ? [`profile ${plan.profile}`] : [])];
+  // Regions per account ("all" is what each account has enabled), then every account × region.
+  const planned = await Promise.all(
+    targets.map(async (target) => {
+      if (target.failure) return { target, regions: plan.regions.filter((r) => r !== 'all').length > 0 ? plan.regions.filter((r) => r !== 'all') : ['all'] };
+      try {
+        return { target, regions: await resolveRegions(sdk, plan, home, target.credentials) };
+      } catch (error) {
+        if (!manyAccounts) throw error;
+        const e = toCollectionError(error, 'DescribeRegions');
+        return { target: { ...target, failure: { ...e, message: `could not list the account's regions: ${e.message}` } }, regions: ['all'] };
+      }
+    }),
+  );
+  const work = planned.flatMap(({ target, regions }) => regions.map((region) => ({ target, region })));
+  const label = (target: Target, region: string) => (manyAccounts ? `${target.accountId ?? '?'} ${region}` : region);
+  const reachable = work.filter((w) => !w.target.failure);
+  // The per-id calls are counted as their ids become known (`calls-added`).
+  plan.onProgress?.({ type: 'regions', regions: reachable.map((w) => label(w.target, w.region)), calls: reachable.length * listKinds.length });
+
+  const ownAccounts = new Map<Target, Promise<string | undefined>>();
+  const accountIdFor = (target: Target, region: string): Promise<string | undefined> => {
+    if (target.accountId) return Promise.resolve(target.accountId);
+    let pending = ownAccounts.get(target);
+    if (!pending) {
+      pending = accountIdOf(plan, env, region, target.credentials).catch((error: unknown) => {
+        const e = toCollectionError(error, 'GetCallerIdentity');
+        warnings.push(`could not read the account id from STS (${e.code}: ${e.message}); using the OwnerId of the data`);
+        return undefined;
+      });
+      ownAccounts.set(target, pending);
+    }
+    return pending;
+  };
+
+  const scopes = await mapBounded(work, plan.concurrency ?? 8, async ({ target, region }): Promise<RawScope> => {
+    if (target.failure) return failedScope(target.accountId, region, target.failure);
+    const accountId = await accountIdFor(target, region);
+    const scope = await collectScope(sdk, plan, {
+      region,
+      label: label(target, region),
+      credentials: target.credentials,
+      listKinds,
+      retry: { policy, pace: new Pace(clock, policy), limiter, clock },
+    });
+    return { ...(accountId ? { accountId } : {}), ...scope };
+  });
+
+  const inputs = [
+    plan.endpointUrl ? `endpoint ${plan.endpointUrl}` : 'aws',
+    ...(plan.profile ? [`profile ${plan.profile}`] : []),
+    ...(plan.assume ? [`role ${plan.assume.roleArn}`] : []),
+  ];
   return { source: 'aws', inputs, scopes, warnings };
+}
+
+interface ScopeWork {
+  readonly region: string;
+  /** How progress names the scope ("eu-west-1", or "111122223333 eu-west-1" with several accounts). */
+  readonly label: string;
+  readonly credentials: AwsCredentials;
+  readonly listKinds: readonly ListKind[];
+  readonly retry: RetryContext;
+}
+
+/** Every wanted kind of one account × region. */
+async function collectScope(sdk: Sdk, plan: LivePlan, work: ScopeWork): Promise<Omit<RawScope, 'accountId'>> {
+  const { region, label, retry } = work;
+  const client = new sdk.EC2Client({
+    region,
+    credentials: work.credentials as never,
+    // Retries are ours (src/collect/retry.ts), per page.
+    maxAttempts: 1,
+    ...(plan.endpointUrl ? { endpoint: plan.endpointUrl } : {}),
+    // Without throwOnRequestTimeout the SDK only logs a slow request and keeps waiting.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: plan.requestTimeoutMs ?? 60_000, throwOnRequestTimeout: true },
+  });
+  const progress = (operation: string, pages: number, ok: boolean) =>
+    plan.onProgress?.({ type: 'call-done', region: label, operation, pages, ok });
+
+  /** One paginated call: its items, or the error as one line. */
+  const call = async (kind: DataKind, fetchPage: FetchPage): Promise<{ items: unknown[] } | { error: CollectionError }> => {
+    const operation = DATA_KIND_INFO[kind].operation;
+    let count = 0;
+    try {
+      const items = await drain(fetchPage, kind, retry, () => void count++);
+      progress(operation, count, true);
+      return { items };
+    } catch (error) {
+      progress(operation, count, false);
+      return { error: toCollectionError(error, operation) };
+    }
+  };
+
+  const listKind = async (kind: ListKind): Promise<RawKindResult> => {
+    const out = await call(kind, LIST_CALLS[kind](sdk, client));
+    return 'error' in out ? { status: 'error', error: out.error } : { status: 'ok', parts: [{ items: out.items }] };
+  };
+
+  const perIdKind = async (kind: PerIdKind, groups: Promise<RawKindResult> | undefined): Promise<RawKindResult> => {
+    const { operation, perItemOf } = DATA_KIND_INFO[kind];
+    const swept = await groups;
+    if (swept?.status !== 'ok') {
+      const cause = swept?.status === 'error' ? ` (${swept.error.code})` : '';
+      return {
+        status: 'error',
+        error: {
+          code: 'NotCollected',
+          message: `not collected: DescribeSecurityGroups failed${cause}, and the ${perItemOf}s to ask about are found in the groups`,
+          operation,
+          hint: 'fix the DescribeSecurityGroups error first; these calls follow from it',
+        },
+      };
+    }
+    const spec = PER_ID_CALLS[kind];
+    const ids = spec.ids(swept.parts.flatMap((p) => p.items));
+    if (ids.length > 0) plan.onProgress?.({ type: 'calls-added', region: label, operation, count: ids.length });
+    // The first failure fails the kind (never a partial list), so the calls not yet started are dropped.
+    let failure: CollectionError | undefined;
+    let started = 0;
+    const perId = await mapBounded(ids, PER_ID_CONCURRENCY, async (id) => {
+      if (failure) return [];
+      started++;
+      const out = await call(kind, spec.fetch(sdk, client, id));
+      if ('error' in out) {
+        failure ??= { ...out.error, message: `${out.error.message} (${perItemOf} ${id})` };
+        return [];
+      }
+      return spec.items(id, out.items);
+    });
+    if (started < ids.length) plan.onProgress?.({ type: 'calls-added', region: label, operation, count: started - ids.length });
+    return failure ? { status: 'error', error: failure } : { status: 'ok', parts: [{ items: perId.flat() }] };
+  };
+
+  try {
+    const listed = new Map(work.listKinds.map((kind) => [kind, listKind(kind)] as const));
+    const results = await Promise.all(
+      plan.kinds.map(async (kind): Promise<[DataKind, RawKindResult]> => [
+        kind,
+        await (isPerIdKind(kind) ? perIdKind(kind, listed.get('securityGroups')) : (listed.get(kind) as Promise<RawKindResult>)),
+      ]),
+    );
+    return { region, kinds: Object.fromEntries(results) };
+  } finally {
+    client.destroy();
+  }
 }
