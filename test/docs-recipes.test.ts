@@ -4,9 +4,9 @@
 // Live-only flags of the cron line are swapped for the snapshot: no test talks to AWS.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { BIN, REPO_ROOT } from './helpers/cli.js';
@@ -119,5 +119,70 @@ describe('README recipes', () => {
     assert.equal(code, 1, stderr); // no baseline here: the demo account's findings fail the job
     const junit = readFileSync(join(ws.cwd, job.artifacts.reports.junit), 'utf8');
     assert.match(junit, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /);
+  });
+
+  test('the sharded workflow: valid YAML, each shard audits and uploads its file, and the merge runs as written over the downloaded shards', () => {
+    interface Step {
+      uses?: string;
+      run?: string;
+      if?: string;
+      with?: Record<string, string | boolean>;
+    }
+    const workflow = parseYaml(codeBlocks(section('Recipes'), 'yaml')[2] ?? '') as {
+      permissions: Record<string, string>;
+      jobs: {
+        audit: { strategy: { matrix: { include: { shard: string; role: string; regions: string }[] } }; steps: Step[] };
+        merge: { needs: string; if: string; steps: Step[] };
+      };
+    };
+    assert.equal(workflow.permissions['security-events'], 'write', 'uploading SARIF needs security-events: write');
+    const { audit, merge } = workflow.jobs;
+    const shards = audit.strategy.matrix.include;
+    assert.ok(shards.length >= 2);
+    const auditStep = audit.steps.find((s) => s.run?.startsWith('sg-audit '));
+    const upload = audit.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    assert.ok(auditStep?.run && typeof upload?.with?.['path'] === 'string');
+    assert.match(auditStep.run, /--format json=shard-\$\{\{ matrix\.shard \}\}\.json/);
+    assert.equal(merge.needs, 'audit');
+    const download = merge.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'));
+    const shardDir = download?.with?.['path'];
+    assert.ok(typeof shardDir === 'string' && download?.with?.['merge-multiple'] === true, 'the artifacts land in one folder');
+
+    // Each shard's audit, as written, with its live flags swapped for the demo account's saved
+    // regions that it names; its upload and the download are a copy into the shard folder.
+    mkdirSync(join(ws.cwd, shardDir), { recursive: true });
+    const withMatrix = (text: string, shard: (typeof shards)[number]) =>
+      text.replace(/\$\{\{ matrix\.(\w+) \}\}/g, (_whole, key: string) => String(shard[key as keyof typeof shard]));
+    let written = 0;
+    for (const shard of shards) {
+      const saved = shard.regions.split(' ').filter((region) => existsSync(join(ws.cwd, 'snapshot', region)));
+      if (saved.length === 0) continue;
+      const command = withMatrix(auditStep.run.replace('--region ${{ matrix.regions }}', `--input ${saved.map((r) => `snapshot/${r}`).join(' ')}`), shard);
+      const { code, stdout, stderr } = run(command, ws);
+      assert.equal(code, 0, `${command}: ${stderr}`); // findings (exit 1) are left to the merge
+      assert.equal(stdout + stderr, '', command);
+      const file = withMatrix(upload.with['path'] as string, shard);
+      copyFileSync(join(ws.cwd, file), join(ws.cwd, shardDir, basename(file)));
+      written++;
+    }
+    assert.equal(written, 2, 'the demo account has two regions, each in one shard');
+
+    const mergeRun = merge.steps.find((s) => s.run?.startsWith('sg-audit merge '))?.run;
+    assert.ok(mergeRun && mergeRun.includes(`${shardDir}/*.json`), 'the merge reads the downloaded shards');
+    const { code, stdout, stderr } = run(mergeRun, ws);
+    assert.equal(code, 1, stderr); // the demo account's findings fail the merged gate
+    assert.equal(stderr, '');
+    assert.match(stdout, /1 account · 2 regions/);
+    const sarifFile = merge.steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'))?.with?.['sarif_file'];
+    assert.ok(typeof sarifFile === 'string' && mergeRun.includes(`sarif=${sarifFile}`));
+    // The merged SARIF holds what one audit of the whole account does.
+    assert.equal(run('sg-audit --input snapshot/ --format sarif=unsharded.sarif', ws).code, 1);
+    const results = (file: string) => (JSON.parse(readFileSync(join(ws.cwd, file), 'utf8')) as { runs: { results: unknown[] }[] }).runs[0]?.results;
+    assert.ok((results(sarifFile)?.length ?? 0) > 0);
+    assert.deepEqual(results(sarifFile), results('unsharded.sarif'));
+    assert.ok(
+      merge.steps.some((s) => s.if?.includes("needs.audit.result != 'success'") && s.run?.includes('exit 1')),
+      'a shard that wrote no report fails the workflow',
+    );
   });
 });

@@ -8,7 +8,7 @@ import type { ProgressEvent } from '../collect/live.js';
 import { serializeSnapshot } from '../collect/snapshot.js';
 import type { RawSnapshot } from '../collect/types.js';
 import { loadConfig } from '../config/load.js';
-import { evaluate } from '../engine/evaluate.js';
+import { evaluate, type Outcome } from '../engine/evaluate.js';
 import { exitCodeFor, type FailOn } from '../engine/gate.js';
 import { dataKindsFor, effectiveRules, findRule, selectRules } from '../engine/select.js';
 import { applySuppressions } from '../engine/suppress.js';
@@ -18,14 +18,16 @@ import { normalize } from '../model/normalize.js';
 import { readFile } from 'node:fs/promises';
 import { compareWithBaseline } from '../engine/baseline.js';
 import { buildReport } from '../report/build.js';
-import { rendererFor, type RenderContext } from '../report/formats.js';
+import { rendererFor, type RenderContext, type RenderedReport } from '../report/formats.js';
+import { mergeReports, parseReport } from '../report/merge.js';
 import { parseBaselineReport } from '../report/read-baseline.js';
+import type { AuditReport } from '../report/types.js';
 import { explainRule, renderRuleList } from '../report/render-rules.js';
 import { forTerminal } from '../report/sanitize.js';
 import { VERSION } from '../version.js';
 import { planOutputs, type OutputPlan } from './outputs.js';
-import { createProgram, type AuditFlags, type CollectFlags, type LiveFlags } from './program.js';
-import { checkOutputPath, writeFileAtomic } from './write.js';
+import { createProgram, type AuditFlags, type CollectFlags, type LiveFlags, type MergeFlags } from './program.js';
+import { checkOutputPath, writeFileAtomic, writeFilesAtomic, writeText } from './write.js';
 
 export interface OutStream {
   write(text: string): unknown;
@@ -194,23 +196,37 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
     compared,
   );
 
-  // Every report is rendered before any is written, so a failure leaves no mix of old and new files.
-  const rendered: { plan: OutputPlan; text: string }[] = [];
+  await emitReport(report, plans, evaluation.outcomes, flags, io);
+  return exitCodeFor(report.findings, evaluation.errors, failOn);
+}
+
+/**
+ * Renders every planned report, writes them, and puts on stderr what no report on stdout shows.
+ * Files go in place only once every one is written, so a failure leaves no mix of old and new files.
+ * `outcomes` feed the formats that list passing checks (JUnit); a merged report has none.
+ */
+async function emitReport(
+  report: AuditReport,
+  plans: readonly OutputPlan[],
+  outcomes: readonly Outcome[],
+  flags: { color: boolean; quiet?: boolean },
+  io: Io,
+): Promise<void> {
+  const rendered: { plan: OutputPlan; text: RenderedReport }[] = [];
   for (const plan of plans) {
     const toTerminal = plan.file === undefined && Boolean(io.stdout.isTTY);
     const ctx: RenderContext = {
       // Files are never coloured; stdout follows --no-color, NO_COLOR, FORCE_COLOR and the TTY.
       chalk: new Chalk({ level: plan.file === undefined ? colorLevel(flags.color, io.env, toTerminal) : 0 }),
       width: reportWidth(io, toTerminal),
-      outcomes: evaluation.outcomes,
+      outcomes,
       cwd: io.cwd ?? process.cwd(),
     };
     rendered.push({ plan, text: (await rendererFor(plan.format))(report, ctx) });
   }
-  for (const { plan, text } of rendered) {
-    if (plan.file === undefined) io.stdout.write(text);
-    else await writeFileAtomic(plan.file, text);
-  }
+  // JSON comes in pieces, rendered as they are written.
+  for (const { plan, text } of rendered) if (plan.file === undefined) writeText(io.stdout, text);
+  await writeFilesAtomic(rendered.flatMap(({ plan, text }) => (plan.file === undefined ? [] : [{ path: plan.file, text }])));
 
   // The table shows warnings and errors itself; other formats need them on stderr.
   if (!plans.some((p) => p.format === 'table' && p.file === undefined)) {
@@ -220,7 +236,34 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
       io.stderr.write(`sg-audit: error: ${e.region} ${where}: ${e.code}: ${forTerminal(e.message)}${e.hint ? ` — ${e.hint}` : ''}\n`);
     }
   }
-  return exitCodeFor(report.findings, evaluation.errors, failOn);
+}
+
+async function readShard(file: string): Promise<AuditReport> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw usageError(
+      `cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'it is a directory' : (error.code ?? error.message)}`,
+      'give the JSON reports of the shards (sg-audit --format json=<file>)',
+    );
+  });
+  return parseReport(text, file);
+}
+
+/** `sg-audit merge`: shard reports in, one report out, the exit code of one audit over them all. */
+async function runMerge(files: readonly string[], flags: MergeFlags, io: Io): Promise<number> {
+  const plans = planOutputs(flags.format ?? [], flags.output);
+  // Never write a report over a shard it was merged from.
+  await checkOutputPaths(plans, files);
+  const reports: AuditReport[] = [];
+  for (const file of files) reports.push(await readShard(file));
+  const baseline = flags.baseline !== undefined ? await readBaseline(flags.baseline) : undefined;
+  const report = mergeReports(reports, {
+    files,
+    version: VERSION,
+    ...(flags.failOn !== undefined ? { failOn: flags.failOn as FailOn } : {}),
+    ...(baseline ? { baseline } : {}),
+  });
+  await emitReport(report, plans, [], flags, io);
+  return exitCodeFor(report.findings, report.errors, report.run.failOn);
 }
 
 async function runCollect(flags: CollectFlags, io: Io): Promise<number> {
@@ -252,6 +295,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const program = createProgram(VERSION, {
     audit: async (flags) => void (exitCode = await runAudit(flags, io)),
     collect: async (flags) => void (exitCode = await runCollect(flags, io)),
+    merge: async (files, flags) => void (exitCode = await runMerge(files, flags, io)),
     rules: async (flags) => {
       const chalk = new Chalk({ level: colorLevel(true, io.env, Boolean(io.stdout.isTTY)) });
       io.stdout.write(renderRuleList(RULES, flags.format ?? 'table', chalk));

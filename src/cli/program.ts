@@ -30,6 +30,19 @@ export interface AuditFlags extends LiveFlags {
   debug?: boolean;
 }
 
+/** `sg-audit merge`: the audit's report options. */
+export interface MergeFlags {
+  /** Each `name` or `name=file` (src/cli/outputs.ts). */
+  format?: string[];
+  output?: string;
+  baseline?: string;
+  /** Undefined: the shards' common failOn. */
+  failOn?: string;
+  color: boolean;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
 export interface CollectFlags extends LiveFlags {
   output?: string;
   quiet?: boolean;
@@ -41,6 +54,7 @@ export interface Handlers {
   rules(flags: { format?: RuleListFormat }): Promise<void>;
   explain(ruleId: string): Promise<void>;
   collect(flags: CollectFlags): Promise<void>;
+  merge(files: string[], flags: MergeFlags): Promise<void>;
 }
 
 const AUDIT_EXAMPLES = `
@@ -63,16 +77,26 @@ Exit codes:
   1  unsuppressed findings at or above --fail-on     3  audit incomplete (collection or rule error)
 `;
 
-function addLiveOptions(command: Command): Command {
-  return command
-    .option('--profile <name>', 'AWS profile to use (default: AWS_PROFILE, then the default chain)')
-    .option('--region <name...>', 'region(s) to audit, or "all" for every enabled region (default: AWS_REGION or the profile\'s)')
-    .option('--endpoint-url <url>', 'custom EC2 endpoint (also AWS_ENDPOINT_URL_EC2)');
-}
+const MERGE_EXAMPLES = `
+Examples:
+  $ sg-audit --region us-east-1 --quiet --format json=shard-1.json
+                                                      in each shard (a CI matrix job, a batch task)
+  $ sg-audit merge shards/*.json --format table --format sarif=sg.sarif
+                                                      one report for every shard, and one exit code
+  $ sg-audit merge old-report.json --format html=sg.html
+                                                      render a saved JSON report in another format
 
-function addAuditOptions(command: Command, handlers: Handlers): Command {
-  return addLiveOptions(command)
-    .option('--input <path...>', 'audit saved aws ec2 describe-* JSON files or directories instead of calling AWS')
+A finding audited by two shards (the same account and region) is listed once. Rule checks and
+security groups are summed; shard errors make the merged audit incomplete.
+
+Exit codes:
+  0  no unsuppressed finding at or above --fail-on   2  usage error, or a file that is not a JSON report
+  1  unsuppressed findings at or above --fail-on     3  a shard was incomplete (it lists errors)
+`;
+
+/** The report options of an audit, which merge shares: --format, --output, --baseline, --fail-on, terminal manners. */
+function addReportOptions(command: Command, failOnDefault: string): Command {
+  return command
     .option(
       '--format <name[=file]>',
       `report format: ${FORMATS.join(', ')}; repeat it with =<file> for more reports in one run (default: table, or what --output's extension names)`,
@@ -81,22 +105,37 @@ function addAuditOptions(command: Command, handlers: Handlers): Command {
     .option('--output <file>', 'write the report (the --format without =<file>) to this file, atomically, instead of stdout')
     .option('--baseline <file>', 'an earlier JSON report: only findings it does not have fail the run; the report counts new, unchanged and fixed')
     .addOption(
-      // No commander default: the flag wins over the config's failOn, which wins over high.
-      new Option('--fail-on <severity>', 'lowest severity that fails the run (exit 1), or "none" (default: the config\'s failOn, else "high")').choices([
-        ...SEVERITIES,
-        'none',
-      ]),
-    )
-    .option(
-      '--config <file>',
-      'config file: rules, severities, options, suppressions (YAML or JSON; default: .sg-audit.yml, .sg-audit.yaml or .sg-audit.json in the current directory)',
-    )
-    .option('--no-config', 'ignore the default config file')
-    .option('--rule <id...>', 'run only these rules (even ones the config turns off)')
-    .option('--skip-rule <id...>', 'run every rule but these')
+      // No commander default: the flag wins over what the config (or the shards) say.
+      new Option('--fail-on <severity>', `lowest severity that fails the run (exit 1), or "none" (default: ${failOnDefault})`).choices([...SEVERITIES, 'none']),
+    );
+}
+
+function addTerminalOptions(command: Command): Command {
+  return command
     .option('--no-color', 'never colour the output (also NO_COLOR)')
     .option('--quiet', 'no progress or warnings on stderr; errors only')
-    .option('--debug', 'show stack traces and library warnings')
+    .option('--debug', 'show stack traces and library warnings');
+}
+
+function addLiveOptions(command: Command): Command {
+  return command
+    .option('--profile <name>', 'AWS profile to use (default: AWS_PROFILE, then the default chain)')
+    .option('--region <name...>', 'region(s) to audit, or "all" for every enabled region (default: AWS_REGION or the profile\'s)')
+    .option('--endpoint-url <url>', 'custom EC2 endpoint (also AWS_ENDPOINT_URL_EC2)');
+}
+
+function addAuditOptions(command: Command, handlers: Handlers): Command {
+  const withInput = addLiveOptions(command).option('--input <path...>', 'audit saved aws ec2 describe-* JSON files or directories instead of calling AWS');
+  return addTerminalOptions(
+    addReportOptions(withInput, 'the config\'s failOn, else "high"')
+      .option(
+        '--config <file>',
+        'config file: rules, severities, options, suppressions (YAML or JSON; default: .sg-audit.yml, .sg-audit.yaml or .sg-audit.json in the current directory)',
+      )
+      .option('--no-config', 'ignore the default config file')
+      .option('--rule <id...>', 'run only these rules (even ones the config turns off)')
+      .option('--skip-rule <id...>', 'run every rule but these'),
+  )
     .addHelpText('after', AUDIT_EXAMPLES)
     .action((flags: AuditFlags) => handlers.audit(flags));
 }
@@ -148,6 +187,19 @@ export function createProgram(version: string, handlers: Handlers): Command {
     .option('--debug', 'show stack traces and library warnings')
     .addHelpText('after', '\nExample:\n  $ sg-audit collect --profile prod --region all --output snapshot.json\n  $ sg-audit --input snapshot.json\n')
     .action((flags: CollectFlags) => handlers.collect(flags));
+
+  addTerminalOptions(
+    addReportOptions(
+      program
+        .command('merge')
+        .description('combine the JSON reports of shards (accounts or regions audited apart) into one report')
+        .helpOption('-h, --help', 'show help')
+        .argument('<report.json...>', 'JSON reports written with --format json=<file>'),
+      'the reports\' common failOn',
+    ),
+  )
+    .addHelpText('after', MERGE_EXAMPLES)
+    .action((files: string[], flags: MergeFlags) => handlers.merge(files, flags));
 
   return program;
 }

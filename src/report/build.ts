@@ -1,6 +1,6 @@
 // Evaluation + rule metadata + run facts → AuditReport. Pure: the clock and version come in.
 import type { BaselineResult } from '../engine/baseline.js';
-import type { Evaluation, Outcome, ResolvedRule } from '../engine/evaluate.js';
+import type { AuditError, Evaluation, Outcome, ResolvedRule } from '../engine/evaluate.js';
 import { exitCodeFor, failingFindings, type FailOn } from '../engine/gate.js';
 import type { SuppressionResult } from '../engine/suppress.js';
 import type { AuditModel } from '../model/types.js';
@@ -41,6 +41,44 @@ function checksByRule(outcomes: readonly Outcome[]): Map<string, RuleChecks> {
 
 const NO_CHECKS: RuleChecks = { pass: 0, fail: 0, notApplicable: 0, error: 0 };
 
+/** The report's order of errors: account, region, kind, operation, rule, resource. */
+export function compareErrors(a: AuditError, b: AuditError): number {
+  return `${a.accountId}/${a.region}/${a.kind}/${a.operation ?? ''}/${a.ruleId ?? ''}/${a.resourceId ?? ''}`.localeCompare(
+    `${b.accountId}/${b.region}/${b.kind}/${b.operation ?? ''}/${b.ruleId ?? ''}/${b.resourceId ?? ''}`,
+  );
+}
+
+/**
+ * The report's summary, from its findings (marked suppressed and, with a baseline, new or
+ * unchanged) and errors: the same gate as the exit code (src/engine/gate.ts). Shared by an
+ * audit's report and a merged one (src/report/merge.ts), so both count alike.
+ */
+export function summarize(input: {
+  readonly findings: readonly ReportFinding[];
+  readonly errors: readonly AuditError[];
+  readonly skipped: number;
+  readonly failOn: FailOn;
+  readonly securityGroups: number;
+  readonly rulesEvaluated: number;
+}): AuditReport['summary'] {
+  const { findings, failOn } = input;
+  const active = findings.filter((f) => !f.suppressed);
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of active) bySeverity[f.severity]++;
+  const exitCode = exitCodeFor(findings, input.errors, failOn);
+  return {
+    status: exitCode === 3 ? 'incomplete' : exitCode === 1 ? 'fail' : 'pass',
+    securityGroups: input.securityGroups,
+    rulesEvaluated: input.rulesEvaluated,
+    findings: active.length,
+    failing: failingFindings(findings, failOn).length,
+    suppressed: findings.length - active.length,
+    errors: input.errors.length,
+    skipped: input.skipped,
+    bySeverity,
+  };
+}
+
 export function buildReport(
   model: AuditModel,
   rules: readonly ResolvedRule[],
@@ -53,10 +91,6 @@ export function buildReport(
 ): AuditReport {
   const findings: readonly ReportFinding[] = baseline ? baseline.findings : suppression.findings;
   const checks = checksByRule(evaluation.outcomes);
-  const active = findings.filter((f) => !f.suppressed);
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of active) bySeverity[f.severity]++;
-  const exitCode = exitCodeFor(findings, evaluation.errors, run.failOn);
   return {
     schemaVersion: 1,
     tool: { name: 'sg-audit', version: run.version },
@@ -70,17 +104,14 @@ export function buildReport(
       failOn: run.failOn,
       ...(run.config !== undefined ? { config: run.config } : {}),
     },
-    summary: {
-      status: exitCode === 3 ? 'incomplete' : exitCode === 1 ? 'fail' : 'pass',
+    summary: summarize({
+      findings,
+      errors: evaluation.errors,
+      skipped: evaluation.skipped.length,
+      failOn: run.failOn,
       securityGroups: model.groups.length,
       rulesEvaluated: rules.length,
-      findings: active.length,
-      failing: failingFindings(findings, run.failOn).length,
-      suppressed: findings.length - active.length,
-      errors: evaluation.errors.length,
-      skipped: evaluation.skipped.length,
-      bySeverity,
-    },
+    }),
     rules: rules
       .map(({ rule, severity }) => ({
         id: rule.meta.id,
@@ -95,11 +126,7 @@ export function buildReport(
     findings,
     ...(baseline ? { baseline: baseline.report } : {}),
     suppressions: suppression.suppressions,
-    errors: [...evaluation.errors].sort((a, b) =>
-      `${a.accountId}/${a.region}/${a.kind}/${a.operation ?? ''}/${a.ruleId ?? ''}/${a.resourceId ?? ''}`.localeCompare(
-        `${b.accountId}/${b.region}/${b.kind}/${b.operation ?? ''}/${b.ruleId ?? ''}/${b.resourceId ?? ''}`,
-      ),
-    ),
+    errors: [...evaluation.errors].sort(compareErrors),
     skipped: evaluation.skipped,
     warnings: [...run.warnings, ...model.warnings, ...suppression.warnings],
   };

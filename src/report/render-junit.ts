@@ -18,6 +18,12 @@
 // could not run in a region because its data failed to collect is an <error> case there; every
 // collection error is an <error> case of the suite `sg-audit.collection` (listed first).
 //
+// A report without per-resource results — one read back from JSON, like `sg-audit merge`'s,
+// whose RenderContext has no outcomes though its rules checked resources — still agrees with the
+// exit code: each rule × resource with findings becomes a failed check (the table above applies),
+// and the resources that passed, known only by number (the rule's checks.pass), are one passing
+// case per rule. A report whose rules checked nothing looks the same either way.
+//
 // Every count attribute is computed from the cases written, so it always matches the body. Text
 // from input files (names, descriptions, messages, evidence) is attacker-controlled: all of it is
 // escaped with entities (never CDATA, so `]]>` is plain text), control characters shown as
@@ -164,6 +170,8 @@ function ruleSuite(
   findingsOf: ReadonlyMap<string, ReportFinding[]>,
   errors: readonly AuditError[],
   skipped: readonly SkippedRule[],
+  /** No per-resource results: the passing resources are one case, by number. */
+  countedPasses: boolean,
 ): TestSuite {
   const cases: TestCase[] = [];
   const onResource = new Map(errors.filter((e) => e.resourceId !== undefined).map((e) => [resourceKey(rule.id, { ...e, id: e.resourceId ?? '' }), e]));
@@ -192,6 +200,9 @@ function ruleSuite(
       case 'not_applicable':
         break;
     }
+  }
+  if (countedPasses && rule.checks.pass > 0) {
+    cases.push({ name: `${plural(rule.checks.pass, 'resource')} passed (counted, not listed: the report has no per-resource results)`, result: { kind: 'pass' } });
   }
   // Rule errors not shown with a checked resource: the rule could not run in a region.
   for (const e of errors.filter((x) => !shown.has(x))) {
@@ -269,11 +280,25 @@ function runSeconds(report: AuditReport): string {
   return Number.isFinite(ms) && ms > 0 ? String(ms / 1000) : '0';
 }
 
+const checkedAny = (rule: ReportRule) => rule.checks.pass + rule.checks.fail + rule.checks.notApplicable + rule.checks.error > 0;
+
+/** A failed check per rule × resource with findings, for a report that has no outcomes. */
+function outcomesFromFindings(findings: readonly ReportFinding[]): Outcome[] {
+  const byResource = new Map<string, Outcome>();
+  for (const f of findings) {
+    const key = resourceKey(f.ruleId, f.resource);
+    if (!byResource.has(key)) byResource.set(key, { ruleId: f.ruleId, resource: f.resource, status: 'fail' });
+  }
+  return [...byResource.values()];
+}
+
 export function renderJunit(report: AuditReport, ctx: RenderContext): string {
   const findingsOf = new Map<string, ReportFinding[]>();
   for (const f of report.findings) pushTo(findingsOf, resourceKey(f.ruleId, f.resource), f);
+  // An audit's outcomes are what its rules checked: none, with findings or checks, means a report read back.
+  const readBack = ctx.outcomes.length === 0 && (report.findings.length > 0 || report.rules.some(checkedAny));
   const outcomesOf = new Map<string, Outcome[]>();
-  for (const o of ctx.outcomes) pushTo(outcomesOf, o.ruleId, o);
+  for (const o of readBack ? outcomesFromFindings(report.findings) : ctx.outcomes) pushTo(outcomesOf, o.ruleId, o);
   const ruleIds = new Set(report.rules.map((r) => r.id));
   const collectionErrors = report.errors.filter((e) => e.kind !== 'rule' || e.ruleId === undefined || !ruleIds.has(e.ruleId));
   const suites: TestSuite[] = [];
@@ -287,6 +312,7 @@ export function renderJunit(report: AuditReport, ctx: RenderContext): string {
         findingsOf,
         report.errors.filter((e) => e.kind === 'rule' && e.ruleId === rule.id),
         report.skipped.filter((s) => s.ruleId === rule.id),
+        readBack,
       ),
     );
   }
