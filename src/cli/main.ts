@@ -4,7 +4,7 @@ import { Chalk } from 'chalk';
 import { CommanderError } from 'commander';
 import { RULES } from '../../rules/index.js';
 import { loadInputs } from '../collect/files.js';
-import type { ProgressEvent } from '../collect/live.js';
+import type { AssumeRolePlan, ProgressEvent } from '../collect/live.js';
 import { serializeSnapshot } from '../collect/snapshot.js';
 import type { RawSnapshot } from '../collect/types.js';
 import { loadConfig } from '../config/load.js';
@@ -118,16 +118,39 @@ async function collectLiveSnapshot(flags: LiveFlags & { quiet?: boolean }, kinds
   const progress = new Progress(io.stderr, Boolean(io.stderr.isTTY) && !flags.quiet);
   try {
     const endpointUrl = flags.endpointUrl ?? io.env['AWS_ENDPOINT_URL_EC2'];
+    const assume = assumePlan(flags);
     return await collectLive({
       regions: flags.region ?? [],
       kinds,
       ...(flags.profile ? { profile: flags.profile } : {}),
       ...(endpointUrl ? { endpointUrl } : {}),
+      ...(assume ? { assume } : {}),
       onProgress: progress.onEvent,
     });
   } finally {
     progress.stop();
   }
+}
+
+/** --role-arn, --accounts and --external-id as a plan, checked before anything is called. */
+export function assumePlan(flags: LiveFlags): AssumeRolePlan | undefined {
+  const { roleArn, accounts = [], externalId } = flags;
+  if (roleArn === undefined) {
+    if (accounts.length > 0 || externalId !== undefined) {
+      throw usageError(`${accounts.length > 0 ? '--accounts' : '--external-id'} needs --role-arn: the role to assume in each account`, 'e.g. --role-arn arn:aws:iam::{account}:role/SgAudit');
+    }
+    return undefined;
+  }
+  if (!/^arn:aws[\w-]*:iam::(\d{12}|\{account\}):role\/[\w+=,.@\/-]+$/.test(roleArn)) {
+    throw usageError(`--role-arn ${roleArn} is not a role ARN`, 'e.g. arn:aws:iam::123456789012:role/SgAudit, or arn:aws:iam::{account}:role/SgAudit with --accounts');
+  }
+  const organization = accounts.length === 1 && accounts[0] === 'organization';
+  const bad = organization ? undefined : accounts.find((a) => !/^\d{12}$/.test(a));
+  if (bad !== undefined) throw usageError(`--accounts ${bad} is not a 12-digit account id`, 'give account ids, or "organization" alone');
+  const templated = roleArn.includes('{account}');
+  if (templated && accounts.length === 0) throw usageError(`--role-arn ${roleArn} names no account: "{account}" needs --accounts`, 'add --accounts 111122223333 …, or --accounts organization');
+  if (!templated && accounts.length > 0) throw usageError('--accounts needs "{account}" in --role-arn, to name the role in each account', 'e.g. --role-arn arn:aws:iam::{account}:role/SgAudit');
+  return { roleArn, accounts: organization ? 'organization' : accounts, ...(externalId !== undefined ? { externalId } : {}) };
 }
 
 function warn(io: Io, quiet: boolean | undefined, lines: readonly string[]): void {
@@ -150,9 +173,10 @@ async function checkOutputPaths(plans: readonly OutputPlan[], inputs: readonly s
 }
 
 async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
-  if (flags.input && (flags.profile || flags.endpointUrl)) {
-    throw usageError('--input audits saved files; --profile and --endpoint-url are for live audits', 'use one or the other');
+  if (flags.input && (flags.profile || flags.endpointUrl || flags.roleArn || flags.accounts)) {
+    throw usageError('--input audits saved files; --profile, --endpoint-url, --role-arn and --accounts are for live audits', 'use one or the other');
   }
+  if (!flags.input) assumePlan(flags);
   if (flags.input && (flags.region?.length ?? 0) > 1) {
     throw usageError('with --input, --region names the region of files whose data does not say; give one', 'e.g. --region us-east-1');
   }

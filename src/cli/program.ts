@@ -11,6 +11,11 @@ export interface LiveFlags {
   profile?: string;
   region?: string[];
   endpointUrl?: string;
+  /** A role to assume; `{account}` stands for each of --accounts. */
+  roleArn?: string;
+  /** Account ids, or ["organization"]. */
+  accounts?: string[];
+  externalId?: string;
 }
 
 export interface AuditFlags extends LiveFlags {
@@ -121,7 +126,10 @@ function addLiveOptions(command: Command): Command {
   return command
     .option('--profile <name>', 'AWS profile to use (default: AWS_PROFILE, then the default chain)')
     .option('--region <name...>', 'region(s) to audit, or "all" for every enabled region (default: AWS_REGION or the profile\'s)')
-    .option('--endpoint-url <url>', 'custom EC2 endpoint (also AWS_ENDPOINT_URL_EC2)');
+    .option('--endpoint-url <url>', 'custom EC2 endpoint (also AWS_ENDPOINT_URL_EC2; with --role-arn it serves STS and Organizations too)')
+    .option('--role-arn <arn>', 'assume this role to audit; with --accounts, "{account}" in it stands for each account, e.g. arn:aws:iam::{account}:role/SgAudit')
+    .option('--accounts <id...>', 'the accounts to audit through --role-arn, or "organization" for every active account (Organizations ListAccounts)')
+    .option('--external-id <id>', 'the external id the role\'s trust policy requires');
 }
 
 function addAuditOptions(command: Command, handlers: Handlers): Command {

@@ -349,6 +349,28 @@ interface Target {
 
 type AwsCredentials = () => Promise<unknown>;
 
+/**
+ * One AssumeRole per account for the whole run, not one per regional client: the credentials
+ * are shared until five minutes before they expire, then fetched again.
+ */
+function sharedCredentials(provider: AwsCredentials): AwsCredentials {
+  let current: Promise<unknown> | undefined;
+  let expiresAt = Infinity;
+  return () => {
+    if (!current || Date.now() > expiresAt - 300_000) {
+      const next = provider().then((credentials) => {
+        const expiration = (credentials as { expiration?: Date }).expiration;
+        expiresAt = expiration ? expiration.getTime() : Infinity;
+        return credentials;
+      });
+      // A failure is not kept: the next caller asks again.
+      next.catch(() => (current = current === next ? undefined : current));
+      current = next;
+    }
+    return current;
+  };
+}
+
 function roleArnFor(template: string, accountId: string): string {
   return template.replaceAll('{account}', accountId);
 }
@@ -401,12 +423,12 @@ async function targetsOf(plan: LivePlan, base: AwsCredentials, home: string): Pr
         : [accountOfRole(assume.roleArn) ?? ''];
   return mapBounded(accounts, 8, async (accountId): Promise<Target> => {
     const roleArn = roleArnFor(assume.roleArn, accountId);
-    const credentials = fromTemporaryCredentials({
+    const credentials = sharedCredentials(fromTemporaryCredentials({
       params: { RoleArn: roleArn, RoleSessionName: 'sg-audit', ...(assume.externalId ? { ExternalId: assume.externalId } : {}) },
       masterCredentials: base as never,
       // A regional STS endpoint: the global one is a single point of failure and slower from elsewhere.
       clientConfig: { region: home, ...(endpoint ? { endpoint } : {}) },
-    });
+    }));
     try {
       await credentials();
       return { ...(accountId ? { accountId } : {}), credentials };

@@ -35,6 +35,14 @@ export interface AccountFixture {
   regions: Record<string, RegionFixture>;
   /** GetCallerIdentity Arn; defaults to an IAM user in the account. */
   arn?: string;
+  /** Roles others may assume (STS AssumeRole), by name: who is trusted, and the external id required. */
+  roles?: Record<string, { trusts: string[]; externalId?: string }>;
+}
+
+/** An AWS Organization served at Organizations ListAccounts (JSON protocol), to its management account only. */
+export interface OrganizationFixture {
+  managementAccountId: string;
+  accounts: { Id: string; Name: string; Status: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE' }[];
 }
 
 export type Fault =
@@ -58,13 +66,14 @@ export interface FaultContext {
 
 export interface FakeEc2Options {
   accounts: AccountFixture[];
+  organization?: OrganizationFixture;
   /** Caps every page below MaxResults, to force many pages. */
   maxPageSize?: number;
   fault?: (ctx: FaultContext) => Fault | undefined;
 }
 
 export interface RecordedRequest {
-  service: 'ec2' | 'sts' | 'unknown';
+  service: 'ec2' | 'sts' | 'organizations' | 'unknown';
   action: string;
   region: string;
   /** Empty when the request could not be authenticated. */
@@ -474,7 +483,8 @@ const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256'
 
 interface Caller { account: AccountFixture; region: string; service: string }
 
-function verifySignature(req: IncomingMessage, body: Buffer, accounts: readonly AccountFixture[], isSts: boolean): Caller {
+function verifySignature(req: IncomingMessage, body: Buffer, accounts: readonly AccountFixture[], scopedTo: 'ec2' | 'sts' | 'organizations'): Caller {
+  const isSts = scopedTo !== 'ec2';
   const header = req.headers.authorization;
   if (!header) throw new ApiError(401, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
   const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/
@@ -491,8 +501,8 @@ function verifySignature(req: IncomingMessage, body: Buffer, accounts: readonly 
   if (!amzDate.startsWith(date) || !names.includes('host') || !names.includes('x-amz-date')) {
     throw new ApiError(403, 'SignatureDoesNotMatch', 'Date, host and x-amz-date must be signed and agree with the credential scope.');
   }
-  if (service !== (isSts ? 'sts' : 'ec2')) {
-    throw new ApiError(403, 'SignatureDoesNotMatch', `Credential should be scoped to correct service: '${isSts ? 'sts' : 'ec2'}'.`);
+  if (service !== scopedTo) {
+    throw new ApiError(403, 'SignatureDoesNotMatch', `Credential should be scoped to correct service: '${scopedTo}'.`);
   }
   const payloadHash = sha256(body);
   const claimed = req.headers['x-amz-content-sha256'];
@@ -547,10 +557,70 @@ export async function startFakeEc2(options: FakeEc2Options): Promise<FakeEc2> {
   const attempts = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
 
+  /** Organizations speaks JSON 1.1 (X-Amz-Target), not the Query protocol: ListAccounts only. */
+  function handleOrganizations(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+    const action = String(req.headers['x-amz-target'] ?? '').replace(/^AWSOrganizationsV20161128\./, '');
+    let input: { NextToken?: string; MaxResults?: number } = {};
+    try {
+      input = JSON.parse(body.toString('utf8') || '{}') as typeof input;
+    } catch {
+      // answered as a bad request below
+    }
+    const record: RecordedRequest = { service: 'organizations', action, region: '', accountId: '', params: { ...(input.NextToken ? { NextToken: input.NextToken } : {}) }, status: 0 };
+    requests.push(record);
+    const send = (status: number, json: unknown): void => {
+      record.status = status;
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() });
+      res.end(JSON.stringify(json));
+    };
+    try {
+      if (action !== 'ListAccounts') {
+        violations.push(`organizations action ${action}`);
+        throw new ApiError(400, 'UnsupportedAPIEndpointException', `fake-ec2 serves only ListAccounts, not ${action}`);
+      }
+      const { account, region } = verifySignature(req, body, options.accounts, 'organizations');
+      record.accountId = account.accountId;
+      record.region = region;
+      const org = options.organization;
+      if (!org) throw new ApiError(400, 'AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
+      if (account.accountId !== org.managementAccountId) {
+        throw new ApiError(400, 'AccessDeniedException', 'You don\'t have permissions to access this resource.');
+      }
+      const offset = input.NextToken ? Number(input.NextToken.replace('org-page-', '')) : 0;
+      const size = Math.min(input.MaxResults ?? 20, options.maxPageSize ?? 20);
+      const page = org.accounts.slice(offset, offset + size);
+      const next = offset + page.length < org.accounts.length ? { NextToken: `org-page-${offset + page.length}` } : {};
+      send(200, { Accounts: page.map((a) => ({ ...a, Arn: `arn:aws:organizations::${org.managementAccountId}:account/o-fake/${a.Id}`, Email: `${a.Id}@example.com` })), ...next });
+    } catch (e) {
+      const error = e instanceof ApiError ? e : new ApiError(500, 'ServiceException', String(e));
+      send(error.status, { __type: error.code, message: error.message });
+    }
+  }
+
+  /** STS AssumeRole: the target account's credentials, if its role trusts the caller (and the external id matches). */
+  function assumeRole(caller: AccountFixture, params: Map<string, string>, requestId: string): string {
+    const roleArn = params.get('RoleArn') ?? '';
+    const m = /^arn:aws:iam::(\d{12}):role\/(.+)$/.exec(roleArn);
+    const target = m ? options.accounts.find((a) => a.accountId === m[1]) : undefined;
+    const role = m && target ? target.roles?.[m[2] as string] : undefined;
+    const denied = () => new ApiError(403, 'AccessDenied', `User: arn:aws:iam::${caller.accountId}:user/sg-audit-test is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+    if (!target || !role || !role.trusts.includes(caller.accountId)) throw denied();
+    if (role.externalId !== undefined && params.get('ExternalId') !== role.externalId) throw denied();
+    if (!params.get('RoleSessionName')) throw new ApiError(400, 'ValidationError', 'RoleSessionName is required');
+    const expiration = new Date(Date.now() + 3600_000).toISOString();
+    return `<AssumeRoleResponse xmlns="${STS_NS}"><AssumeRoleResult><Credentials>`
+      + `<AccessKeyId>${escapeXml(target.accessKeyId)}</AccessKeyId><SecretAccessKey>${escapeXml(target.secretAccessKey)}</SecretAccessKey>`
+      + `<SessionToken>fake-session-${randomUUID()}</SessionToken><Expiration>${expiration}</Expiration></Credentials>`
+      + `<AssumedRoleUser><Arn>arn:aws:sts::${target.accountId}:assumed-role/${escapeXml(m?.[2] ?? '')}/${escapeXml(params.get('RoleSessionName') ?? '')}</Arn>`
+      + `<AssumedRoleId>AROAFAKE:${escapeXml(params.get('RoleSessionName') ?? '')}</AssumedRoleId></AssumedRoleUser>`
+      + `</AssumeRoleResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></AssumeRoleResponse>`;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
+    if (req.headers['x-amz-target'] !== undefined) return handleOrganizations(req, body, res);
     const params = new Map(new URLSearchParams(body.toString('utf8')));
     const action = params.get('Action') ?? '';
     const version = params.get('Version') ?? '';
@@ -577,24 +647,26 @@ export async function startFakeEc2(options: FakeEc2Options): Promise<FakeEc2> {
 
     try {
       // Checked before anything else, so a mutating call is caught even when it would fail to authenticate.
-      if (!/^(Describe|Get)/.test(action)) {
+      // AssumeRole changes nothing in any account: it only hands out credentials.
+      if (!/^(Describe|Get)/.test(action) && !(isSts && action === 'AssumeRole')) {
         const credential = /Credential=([^,\s]+)/.exec(req.headers.authorization ?? '')?.[1] ?? 'unsigned';
         violations.push(`non-read-only action ${action || '(none)'} ${JSON.stringify(record.params)} [${credential}]`);
         throw new ApiError(403, 'UnauthorizedOperation', `You are not authorized to perform this operation (${action}).`);
       }
       if (req.method !== 'POST') throw new ApiError(400, 'InvalidHttpRequest', 'fake-ec2 only accepts form-encoded POST');
       if (record.service === 'unknown') throw new ApiError(400, 'InvalidParameterValue', `Unsupported Version '${version}'`);
-      const { account, region } = verifySignature(req, body, options.accounts, isSts);
+      const { account, region } = verifySignature(req, body, options.accounts, isSts ? 'sts' : 'ec2');
       record.accountId = account.accountId;
       record.region = region;
       const fixture = account.regions[region];
       if (!isSts && !fixture) throw new ApiError(401, 'AuthFailure', AUTH_FAILURE);
       const spec = isSts ? undefined : ACTIONS[action];
-      if (isSts ? action !== 'GetCallerIdentity' : !spec) {
+      if (isSts ? action !== 'GetCallerIdentity' && action !== 'AssumeRole' : !spec) {
         throw new ApiError(400, 'InvalidAction', `The action ${action} is not valid for this web service (fake-ec2).`);
       }
       for (const name of params.keys()) {
-        if (isSts || !spec?.allowed.test(name)) {
+        const stsAllowed = action === 'AssumeRole' && /^(RoleArn|RoleSessionName|ExternalId|DurationSeconds)$/.test(name);
+        if (isSts ? !stsAllowed : !spec?.allowed.test(name)) {
           throw new ApiError(400, 'UnknownParameter', `The parameter ${name} is not recognized (by fake-ec2 for ${action})`);
         }
       }
@@ -624,7 +696,9 @@ export async function startFakeEc2(options: FakeEc2Options): Promise<FakeEc2> {
       }
 
       let xml: string;
-      if (!spec || !fixture) {
+      if (isSts && action === 'AssumeRole') {
+        xml = assumeRole(account, params, requestId);
+      } else if (!spec || !fixture) {
         const arn = account.arn ?? `arn:aws:iam::${account.accountId}:user/sg-audit-test`;
         xml = `<GetCallerIdentityResponse xmlns="${STS_NS}"><GetCallerIdentityResult><Arn>${escapeXml(arn)}</Arn>`
           + `<UserId>AIDA${account.accountId}</UserId><Account>${account.accountId}</Account></GetCallerIdentityResult>`
