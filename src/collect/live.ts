@@ -469,7 +469,7 @@ export async function collectLive(plan: LivePlan): Promise<RawSnapshot> {
   const clock = plan.clock ?? REAL_CLOCK;
   const policy = plan.retry ?? DEFAULT_RETRY;
   // One cap on requests in flight for the whole run, across every account and region.
-  const limiter = new Limiter(plan.maxInFlight ?? 24);
+  const limiter = new Limiter(plan.maxInFlight ?? 64);
   const home = await homeRegion(sdk, plan, env);
   const targets = await targetsOf(plan, base, home);
   const manyAccounts = targets.length > 1;
@@ -519,7 +519,7 @@ export async function collectLive(plan: LivePlan): Promise<RawSnapshot> {
     return pending;
   };
 
-  const scopes = await mapBounded(work, plan.concurrency ?? 8, async ({ target, region }): Promise<RawScope> => {
+  const scopes = await mapBounded(work, plan.concurrency ?? 32, async ({ target, region }): Promise<RawScope> => {
     if (target.failure) return failedScope(target.accountId, region, target.failure);
     const accountId = await accountIdFor(target, region);
     const scope = await collectScope(sdk, plan, {
