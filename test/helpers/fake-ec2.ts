@@ -70,6 +70,11 @@ export interface FakeEc2Options {
   /** Caps every page below MaxResults, to force many pages. */
   maxPageSize?: number;
   fault?: (ctx: FaultContext) => Fault | undefined;
+  /**
+   * Serve a page's XML from memory after it was first built (for benchmarks: the endpoint's own
+   * CPU would otherwise compete with the client's on the same cores). Tokens stay valid.
+   */
+  cacheResponses?: boolean;
 }
 
 export interface RecordedRequest {
@@ -555,6 +560,7 @@ export async function startFakeEc2(options: FakeEc2Options): Promise<FakeEc2> {
   const violations: string[] = [];
   const tokens = new Map<string, TokenState>();
   const attempts = new Map<string, number>();
+  const pageCache = new Map<string, string>();
   const timers = new Set<NodeJS.Timeout>();
 
   /** Organizations speaks JSON 1.1 (X-Amz-Target), not the Query protocol: ListAccounts only. */
@@ -716,10 +722,16 @@ export async function startFakeEc2(options: FakeEc2Options): Promise<FakeEc2> {
         if (params.get('DryRun') === 'true') {
           throw new ApiError(412, 'DryRunOperation', 'Request would have succeeded, but DryRun flag is set.');
         }
-        const items = spec.select({ params, fixture, account, region });
         // Calls without a MaxResults range (DescribeRegions) are not paginated by EC2 at all.
         const size = spec.maxResults ? Math.min(maxResults ?? Infinity, options.maxPageSize ?? Infinity) : Infinity;
         const offset = state?.offset ?? 0;
+        const cacheKey = `${scope}|${offset}|${size}`;
+        const cached = options.cacheResponses ? pageCache.get(cacheKey) : undefined;
+        if (cached !== undefined) {
+          send(200, cached);
+          return;
+        }
+        const items = spec.select({ params, fixture, account, region });
         const page = items.slice(offset, offset + size);
         let next = '';
         if (offset + page.length < items.length) {
@@ -730,6 +742,7 @@ export async function startFakeEc2(options: FakeEc2Options): Promise<FakeEc2> {
         }
         xml = `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${EC2_NS}"><requestId>${requestId}</requestId>`
           + `<${spec.result}>${xmlItems(page, spec.shape, spec.result)}</${spec.result}>${next}</${action}Response>`;
+        if (options.cacheResponses && !fault) pageCache.set(cacheKey, xml);
       }
 
       if (fault?.kind === 'malformed') send(200, 'Service Unavailable. This body is not XML.');

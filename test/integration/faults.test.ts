@@ -110,6 +110,14 @@ describe('faults (fake EC2 endpoint, real SDK)', () => {
     assert.deepEqual(clean.errors, []);
   });
 
+  test('two collection threads collect exactly what one does', async () => {
+    fault = undefined;
+    const one = await collect({ threads: 1 });
+    const two = await collect({ threads: 2 });
+    assert.deepEqual(two, one);
+    assert.deepEqual(fingerprints(await auditOf(two)), fingerprints(clean));
+  });
+
   test('30% of requests throttled: the same findings as the clean run, though some requests needed more than 3 attempts', async () => {
     const before = fake.requests.length;
     fault = (ctx) => (coin(ctx) < 0.3 ? { kind: 'throttle' } : undefined);
