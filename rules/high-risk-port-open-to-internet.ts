@@ -116,17 +116,36 @@ export default defineRule({
     },
   },
   check(group, { options, report, isRuleEnabled }) {
-    // A port listed twice is checked once, under its first service name.
-    const services = new Map<string, string>();
-    const targets: HighRiskPort[] = [];
-    for (const p of options.ports) {
-      const key = `${p.protocol}/${p.port}`;
-      if (services.has(key)) continue;
-      services.set(key, p.service);
-      targets.push(p);
-    }
-    targets.sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port);
+    const { targets, services } = portTargets(options.ports);
     const found = combinePortExposures(group, portExposures(group, targets, isRuleEnabled), (f) => services.get(`${f.data.protocol}/${f.data.port}`));
     if (found) report({ messageId: 'open', ...found });
   },
 });
+
+interface PortTargets {
+  /** Each port once, tcp then udp, in port order. */
+  readonly targets: readonly HighRiskPort[];
+  /** The service name of each port, by `protocol/port`. */
+  readonly services: ReadonlyMap<string, string>;
+}
+
+// The options are the same for every group of a run: their targets are derived once.
+const targetsByList = new WeakMap<readonly HighRiskPort[], PortTargets>();
+
+function portTargets(ports: readonly HighRiskPort[]): PortTargets {
+  let known = targetsByList.get(ports);
+  if (known) return known;
+  // A port listed twice is checked once, under its first service name.
+  const services = new Map<string, string>();
+  const targets: HighRiskPort[] = [];
+  for (const p of ports) {
+    const key = `${p.protocol}/${p.port}`;
+    if (services.has(key)) continue;
+    services.set(key, p.service);
+    targets.push(p);
+  }
+  targets.sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port);
+  known = { targets, services };
+  targetsByList.set(ports, known);
+  return known;
+}

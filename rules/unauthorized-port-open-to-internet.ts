@@ -5,7 +5,7 @@ import { ALL_TRAFFIC_RULE_ID, PORT_RULE_USES, REVOKE_INGRESS_BY_RULE_ID_CLI } fr
 import { formatPortSpan, parsePortSpec } from '../src/rules-kit/port-spec.js';
 import { revokeCommand } from '../src/rules-kit/remediation.js';
 import type { Permission } from '../src/model/types.js';
-import type { PortSpan } from '../src/rules-kit/types.js';
+import type { PortSpan, RuleContext } from '../src/rules-kit/types.js';
 
 const PORT_SPECS = { type: 'array', items: { type: 'string', format: 'port-spec' }, uniqueItems: true } as const;
 
@@ -30,6 +30,28 @@ function portsOfOtherRules(optionsOf: (id: string) => Readonly<Record<string, un
 
 const rangesOf = (spans: readonly PortSpan[], protocol: PortProtocol): PortRange[] =>
   spans.filter((s) => s.protocol === protocol).map(({ from, to }) => ({ from, to }));
+
+type AllowedRanges = Readonly<Record<PortProtocol, readonly PortRange[]>>;
+
+// Derived from the options alone, which hold for every group of an evaluation: once per context.
+const allowedByContext = new WeakMap<object, AllowedRanges>();
+
+/** The ports not to report, merged per protocol: the authorized ones and those other rules check. */
+function allowedRanges(context: RuleContext<UnauthorizedOptions, string>): AllowedRanges {
+  let allowed = allowedByContext.get(context);
+  if (allowed) return allowed;
+  const { options, optionsOf } = context;
+  const parse = (specs: readonly string[]) => specs.map(parsePortSpec).filter((s): s is PortSpan => s !== undefined);
+  const spans = [...parse(options.authorized), ...(options.skipPorts ? parse(options.skipPorts) : portsOfOtherRules(optionsOf))];
+  allowed = { tcp: mergePortRanges(rangesOf(spans, 'tcp')), udp: mergePortRanges(rangesOf(spans, 'udp')) };
+  allowedByContext.set(context, allowed);
+  return allowed;
+}
+
+interface UnauthorizedOptions {
+  authorized: string[];
+  skipPorts?: string[];
+}
 
 export default defineRule({
   meta: {
@@ -72,22 +94,22 @@ export default defineRule({
           },
         },
       },
-      defaults: { authorized: ['tcp/80', 'tcp/443'] as string[] } as { authorized: string[]; skipPorts?: string[] },
+      defaults: { authorized: ['tcp/80', 'tcp/443'] } as UnauthorizedOptions,
     },
     messages: {
       open: 'Port(s) open to the internet that are not authorized: {ports} via {via}',
     },
   },
-  check(group, { options, report, isRuleEnabled, optionsOf }) {
-    const parse = (specs: readonly string[]) => specs.map(parsePortSpec).filter((s): s is PortSpan => s !== undefined);
-    const allowed = [...parse(options.authorized), ...(options.skipPorts ? parse(options.skipPorts) : portsOfOtherRules(optionsOf))];
+  check(group, context) {
+    const { report, isRuleEnabled } = context;
+    const allowed = allowedRanges(context);
     const ingress = ingressForPortRules(group.ingress, isRuleEnabled(ALL_TRAFFIC_RULE_ID));
     const spans: PortSpan[] = [];
     const permissions = new Set<Permission>();
     for (const protocol of ['tcp', 'udp'] as const) {
       // Elementary segments, so only the permissions that open an unauthorized port are blamed (and revoked).
       for (const segment of openPortSegments(ingress, protocol, false)) {
-        const left = subtractPortRanges([segment.ports], rangesOf(allowed, protocol));
+        const left = subtractPortRanges([segment.ports], allowed[protocol]);
         if (left.length === 0) continue;
         for (const range of left) spans.push({ protocol, ...range });
         for (const perm of segment.permissions) permissions.add(perm);

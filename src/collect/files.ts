@@ -47,25 +47,30 @@ function placementOf(kind: DataKind, item: unknown): Placement {
   if (!isObject(item)) return {};
   let region: string | undefined;
   let account: string | undefined;
-  const note = (p: { region?: string; account?: string }) => {
-    region ??= p.region;
-    if (p.account && ACCOUNT_ID.test(p.account)) account ??= p.account;
+  // Called for every item of every file (60k and more): plain values, no intermediate objects.
+  const note = (r: string | undefined, a: string | undefined) => {
+    region ??= r;
+    if (a && ACCOUNT_ID.test(a)) account ??= a;
   };
-  for (const [key, value] of Object.entries(item)) {
-    if (key.endsWith('Arn') && typeof value === 'string') note(fromArn(value));
+  for (const key of Object.keys(item)) {
+    const value = item[key];
+    if (key.endsWith('Arn') && typeof value === 'string') {
+      const arn = fromArn(value);
+      note(arn.region, arn.account);
+    }
   }
   const zone = str(item, 'AvailabilityZone');
-  if (zone) note({ ...(regionOfZone(zone) ? { region: regionOfZone(zone) as string } : {}) });
+  if (zone) note(regionOfZone(zone), undefined);
   if (kind === 'instances') {
     for (const inst of Array.isArray(item['Instances']) ? item['Instances'] : []) {
       const z = isObject(inst) && isObject(inst['Placement']) ? str(inst['Placement'], 'AvailabilityZone') : undefined;
       const r = z && regionOfZone(z);
-      if (r) note({ region: r });
+      if (r) note(r, undefined);
     }
   }
   // A prefix list's OwnerId may be "AWS"; only a 12-digit owner names the account.
-  note({ ...(str(item, 'OwnerId') ? { account: str(item, 'OwnerId') as string } : {}) });
-  note({ ...(str(item, 'GroupOwnerId') ? { account: str(item, 'GroupOwnerId') as string } : {}) });
+  note(undefined, str(item, 'OwnerId'));
+  note(undefined, str(item, 'GroupOwnerId'));
   return { ...(region ? { region } : {}), ...(account ? { account } : {}) };
 }
 
@@ -113,7 +118,9 @@ async function listJsonFiles(path: string, explicit: boolean): Promise<string[]>
 async function readJson(path: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Decoded whole: reading with an encoding decodes chunk by chunk into a rope that JSON.parse
+    // must first flatten, a copy of the whole file.
+    text = (await readFile(path)).toString('utf8');
   } catch (error) {
     throw inputError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'read error'}`, 'check the file and its permissions');
   }

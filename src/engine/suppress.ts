@@ -196,11 +196,14 @@ export function applySuppressions(
     return mark ? { ...finding, suppressed: mark } : finding;
   });
 
-  // Where each rule ran: by rule, rule + account, rule + region and all three.
+  // Where each rule ran: by rule, rule + account, rule + region and all three (only asked when
+  // there are suppressions: without, the outcomes of a large account need not be walked).
   const ranWhere = new Set<string>();
-  for (const o of evaluated ?? []) {
-    const { accountId, region } = o.resource;
-    for (const key of [[o.ruleId], [o.ruleId, accountId], [o.ruleId, '', region], [o.ruleId, accountId, region]]) ranWhere.add(key.join('\u0000'));
+  if (suppressions.length > 0) {
+    for (const o of evaluated ?? []) {
+      const { accountId, region } = o.resource;
+      for (const key of [[o.ruleId], [o.ruleId, accountId], [o.ruleId, '', region], [o.ruleId, accountId, region]]) ranWhere.add(key.join('\u0000'));
+    }
   }
   const ran = (s: Suppression) =>
     evaluated === undefined ||

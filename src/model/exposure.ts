@@ -11,6 +11,21 @@ export type PortProtocol = 'tcp' | 'udp';
 const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 
 /**
+ * Remembers an answer per permission list. The model is immutable and several rules ask the
+ * same question of the same group (every port rule first leaves out what
+ * all-traffic-open-to-internet reports), so each answer is computed once and shared, read-only;
+ * it is forgotten with the list.
+ */
+function memoByList<R>(compute: (perms: readonly Permission[]) => R): (perms: readonly Permission[]) => R {
+  const answers = new WeakMap<readonly Permission[], { readonly value: R }>();
+  return (perms) => {
+    let answer = answers.get(perms);
+    if (!answer) answers.set(perms, (answer = { value: compute(perms) }));
+    return answer.value;
+  };
+}
+
+/**
  * The TCP or UDP ports a permission opens. `all` opens every port of both; tcp/udp their range;
  * ICMP (type/code, not ports) and any other protocol number (GRE, ESP, …) open none.
  */
@@ -43,9 +58,13 @@ export function sourceId(source: Source): string {
   return source.kind === 'cidr' ? source.cidr.text : source.kind === 'prefix-list' ? source.prefixListId : source.groupId;
 }
 
-/** Permissions whose source reaches public address space at all (candidates for internet exposure). */
+/** Does the permission's source reach public address space at all (a candidate for internet exposure)? */
+function reachesPublicSpace(perm: Permission): boolean {
+  return sourceCidrs(perm).some(touchesPublicSpace);
+}
+
 function publicFacing(perms: readonly Permission[]): Permission[] {
-  return perms.filter((p) => sourceCidrs(p).some(touchesPublicSpace));
+  return perms.filter(reachesPublicSpace);
 }
 
 export interface FamilyExposure {
@@ -95,7 +114,18 @@ export interface OpenSegment {
  * same families are joined, unless `join` is false: then every segment is elementary (each of its
  * permissions opens all of it), for rules that must blame exactly the permissions of some ports.
  */
-export function openPortSegments(perms: readonly Permission[], protocol: PortProtocol, join = true): OpenSegment[] {
+export function openPortSegments(perms: readonly Permission[], protocol: PortProtocol, join = true): readonly OpenSegment[] {
+  return SEGMENTS[protocol][join ? 'joined' : 'elementary'](perms);
+}
+
+// openPortSegments, remembered per list for each protocol and layout (see memoByList).
+const layoutsOf = (protocol: PortProtocol) => ({
+  joined: memoByList((perms) => computeOpenPortSegments(perms, protocol, true)),
+  elementary: memoByList((perms) => computeOpenPortSegments(perms, protocol, false)),
+});
+const SEGMENTS = { tcp: layoutsOf('tcp'), udp: layoutsOf('udp') };
+
+function computeOpenPortSegments(perms: readonly Permission[], protocol: PortProtocol, join: boolean): OpenSegment[] {
   const candidates = publicFacing(perms)
     .map((perm) => ({ perm, range: portsFor(perm, protocol) }))
     .filter((c): c is { perm: Permission; range: PortRange } => c.range !== undefined);
@@ -234,7 +264,13 @@ export interface AllTrafficExposure {
  * internet, or every TCP or every UDP port 1–65535 open (through any mix of permissions). A
  * TCP/UDP sweep wholly explained by the `all` permissions is not reported a second time.
  */
-export function allTrafficExposures(ingress: readonly Permission[]): AllTrafficExposure[] {
+export function allTrafficExposures(ingress: readonly Permission[]): readonly AllTrafficExposure[] {
+  return allTrafficExposuresOf(ingress);
+}
+
+const allTrafficExposuresOf = memoByList((ingress): AllTrafficExposure[] => {
+  // Most groups admit only private ranges and other groups: nothing of theirs is open to the internet.
+  if (!ingress.some(reachesPublicSpace)) return [];
   const out: AllTrafficExposure[] = [];
   const allProtocol = ingress.filter((p) => p.protocol === 'all');
   const viaAll = internetExposure(allProtocol);
@@ -251,20 +287,23 @@ export function allTrafficExposures(ingress: readonly Permission[]): AllTrafficE
     const families: Family[] = [];
     const permissions = new Set<Permission>();
     for (const family of remaining) {
-      const everyPortOpen = (perms: readonly Permission[]) =>
-        mergePortRanges(openPortSegments(perms, protocol).filter((s) => s.families.includes(family)).map((s) => s.ports)).some(
-          (r) => r.from <= 1 && r.to >= 65535,
-        );
-      if (!everyPortOpen(ingress)) continue;
+      if (!everyPortOpen(openPortSegments(ingress, protocol), family)) continue;
       families.push(family);
       const candidates = ingress.filter(
         (p) => portsFor(p, protocol) !== undefined && sourceCidrs(p).some((c) => c.family === family && touchesPublicSpace(c)),
       );
-      for (const perm of atFault(candidates, family, everyPortOpen, protocol)) permissions.add(perm);
+      // The subsets atFault tries are transient: computed, not remembered.
+      const holds = (perms: readonly Permission[]) => everyPortOpen(computeOpenPortSegments(perms, protocol, true), family);
+      for (const perm of atFault(candidates, family, holds, protocol)) permissions.add(perm);
     }
     if (families.length > 0) out.push({ scope: protocol, families, permissions: [...permissions] });
   }
   return out;
+});
+
+/** Do these segments open every port 1–65535 in this family? */
+function everyPortOpen(segments: readonly OpenSegment[], family: Family): boolean {
+  return mergePortRanges(segments.filter((s) => s.families.includes(family)).map((s) => s.ports)).some((r) => r.from <= 1 && r.to >= 65535);
 }
 
 /**
@@ -304,10 +343,14 @@ function atFault(
  * permissions it reports are left out, so one root cause makes one row (RULES.md).
  */
 export function ingressForPortRules(ingress: readonly Permission[], allTrafficEnabled: boolean): readonly Permission[] {
-  if (!allTrafficEnabled) return ingress;
+  return allTrafficEnabled ? ingressLeftToPortRules(ingress) : ingress;
+}
+
+// Remembered, so the port rules of one group share one list (and the segments computed from it).
+const ingressLeftToPortRules = memoByList((ingress) => {
   const reported = new Set(allTrafficExposures(ingress).flatMap((e) => e.permissions));
   return reported.size === 0 ? ingress : ingress.filter((p) => !reported.has(p));
-}
+});
 
 export function familiesText(families: readonly Family[]): string {
   return families.map((f) => (f === 'ipv4' ? 'IPv4' : 'IPv6')).join(' and ');

@@ -667,11 +667,13 @@ export function normalize(snapshot: RawSnapshot): AuditModel {
   const flowLogs: FlowLog[] = [];
   const prefixLists: PrefixList[] = [];
   const staleByGroup = new Map<string, Permission[]>();
-  // The same resource given twice (overlapping input files) is counted once.
-  const seen = new Set<string>();
+  // The same resource given twice (overlapping input files) is counted once. Ids per type, so
+  // no key is built for each of the account's 100k resources.
+  const seen = new Map<string, Set<string>>();
   const once = <T extends { id: string }>(list: T[], item: T, type: string) => {
-    const key = `${type}/${item.id}`;
-    if (!seen.has(key)) (seen.add(key), list.push(item));
+    let ids = seen.get(type);
+    if (!ids) seen.set(type, (ids = new Set()));
+    if (!ids.has(item.id)) (ids.add(item.id), list.push(item));
   };
 
   for (const raw of snapshot.scopes) {

@@ -19,6 +19,8 @@ export function coversRange(range: PortRange, inner: PortRange): boolean {
 
 /** Sorted union; adjacent ranges (20-21, 22-25) are joined. */
 export function mergePortRanges(ranges: readonly PortRange[]): PortRange[] {
+  // Lists that are merged already (a rule's allowed ports, subtracted for every group) need no sort.
+  if (isMerged(ranges)) return [...ranges];
   const sorted = [...ranges].sort((a, b) => a.from - b.from || a.to - b.to);
   const merged: { from: number; to: number }[] = [];
   for (const { from, to } of sorted) {
@@ -27,6 +29,16 @@ export function mergePortRanges(ranges: readonly PortRange[]): PortRange[] {
     else merged.push({ from, to });
   }
   return merged;
+}
+
+/** Sorted, neither overlapping nor adjacent: as mergePortRanges returns them. */
+function isMerged(ranges: readonly PortRange[]): boolean {
+  for (let i = 0; i < ranges.length; i++) {
+    const range = ranges[i] as PortRange;
+    if (range.from > range.to) return false;
+    if (i > 0 && range.from <= (ranges[i - 1] as PortRange).to + 1) return false;
+  }
+  return true;
 }
 
 /** How many distinct ports a set of ranges opens (overlaps counted once). */
@@ -65,15 +77,19 @@ export function formatPortRanges(ranges: readonly PortRange[]): string {
 
 /** The ports of `ranges` not in `minus`, merged. */
 export function subtractPortRanges(ranges: readonly PortRange[], minus: readonly PortRange[]): PortRange[] {
-  let rest = mergePortRanges(ranges);
-  for (const cut of mergePortRanges(minus)) {
-    rest = rest.flatMap((r) => {
-      if (cut.to < r.from || cut.from > r.to) return [r];
-      const parts: PortRange[] = [];
-      if (r.from < cut.from) parts.push({ from: r.from, to: cut.from - 1 });
-      if (cut.to < r.to) parts.push({ from: cut.to + 1, to: r.to });
-      return parts;
-    });
+  const cuts = mergePortRanges(minus);
+  const rest: PortRange[] = [];
+  // Both lists sorted and disjoint: one sweep of the cuts per range keeps what lies between them.
+  for (const range of mergePortRanges(ranges)) {
+    let from = range.from;
+    for (const cut of cuts) {
+      if (cut.to < from) continue;
+      if (cut.from > range.to) break;
+      if (cut.from > from) rest.push({ from, to: cut.from - 1 });
+      from = cut.to + 1;
+      if (from > range.to) break;
+    }
+    if (from <= range.to) rest.push({ from, to: range.to });
   }
   return rest;
 }

@@ -36,11 +36,17 @@ export interface RenderContext {
   readonly cwd: string;
 }
 
-export type Renderer = (report: AuditReport, ctx: RenderContext) => string;
+/**
+ * A rendered report: whole, or in pieces produced as they are written (JSON and the table, which
+ * for a large account run to hundreds of megabytes, are never held whole).
+ */
+export type RenderedReport = string | Iterable<string>;
+
+export type Renderer = (report: AuditReport, ctx: RenderContext) => RenderedReport;
 
 const LOADERS: Readonly<Record<Format, () => Promise<Renderer>>> = {
-  table: async () => (await import('./render-table.js')).renderTable,
-  json: async () => (await import('./render-json.js')).renderJson,
+  table: async () => (await import('./render-table.js')).renderTableChunks,
+  json: async () => (await import('./render-json.js')).renderJsonChunks,
   sarif: async () => (await import('./render-sarif.js')).renderSarif,
   junit: async () => (await import('./render-junit.js')).renderJunit,
   csv: async () => (await import('./render-csv.js')).renderCsv,

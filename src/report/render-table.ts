@@ -1,12 +1,12 @@
 // The terminal report: findings grouped by severity, then what could not be audited, then one
 // summary line. Pure: the Chalk instance (colour level) and width are injected by the CLI.
-import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { Severity } from '../rules-kit/types.js';
 import { forTerminal, truncate } from './sanitize.js';
 import type { AuditReport, Finding, ReportFinding } from './types.js';
 import { pushTo } from '../model/multimap.js';
 import { plural, usedByText } from './describe.js';
+import { drawBlock, stitch, type TableBlock } from './table-layout.js';
 
 export interface TableContext {
   readonly chalk: ChalkInstance;
@@ -59,57 +59,45 @@ const ROWS_PER_BLOCK = 100;
  * configs and suppressions name, so they are never cut); a suppressed finding says why under its
  * message.
  */
-function findingsTable(findings: readonly ReportFinding[], ctx: TableContext): string {
+function findingsTable(findings: readonly ReportFinding[], ctx: TableContext): Iterable<string> {
   const { chalk } = ctx;
   // Fixed columns, then the finding column takes what is left of the width.
   const region = findings.reduce((max, f) => Math.max(max, f.resource.region.length), 6);
   const fixed = { severity: 8, resource: 26, region, usedBy: 12 };
   const borders = 6 + 2 * 5;
   const finding = Math.max(36, ctx.width - borders - Object.values(fixed).reduce((a, b) => a + b, 0));
-  const newTable = (withHead: boolean) =>
-    new Table({
-      ...(withHead ? { head: ['Severity', 'Resource', 'Region', 'Finding', 'Used by'].map((h) => chalk.bold(h)) } : {}),
-      colWidths: [fixed.severity + 2, fixed.resource + 2, fixed.region + 2, finding + 2, fixed.usedBy + 2],
-      wordWrap: true,
-      wrapOnWordBoundary: true,
-      style: { head: [], border: [], compact: false },
-    });
-  const blocks: string[] = [];
-  for (const severity of SEVERITY_ORDER) {
-    const rows = findings.filter((f) => f.severity === severity);
-    for (let start = 0; start < rows.length; start += ROWS_PER_BLOCK) {
-      const block = rows.slice(start, start + ROWS_PER_BLOCK);
-      const table = newTable(blocks.length === 0);
-      block.forEach((f, i) => {
-        // With a baseline, what is new is what needs a look: it is the only kind that fails the run.
-        const marker = f.baseline === 'new' ? ` ${chalk.magenta.bold('NEW')}` : '';
-        const message = `${chalk.bold(f.ruleId)}${marker}\n${forTerminal(f.message)}`;
-        const cells = [
-          groupLabel(f, fixed.resource),
-          f.resource.region,
-          f.suppressed ? `${message}\n${chalk.dim(suppressedText(f))}` : message,
-          usedByText(f),
-        ];
-        // One severity cell spans its rows, so the table reads as groups.
-        const label = start === 0 ? paintSeverity(chalk, severity) : '';
-        table.push(i === 0 ? [{ rowSpan: block.length, content: label, vAlign: 'top' }, ...cells] : cells);
-      });
-      blocks.push(table.toString());
+  const widths = [fixed.severity, fixed.resource, fixed.region, finding, fixed.usedBy];
+  const head = ['Severity', 'Resource', 'Region', 'Finding', 'Used by'].map((h) => chalk.bold(h));
+  // Drawn block by block as the text is written, so the whole table is never held at once.
+  function* blocks(): Generator<string> {
+    let first = true;
+    for (const severity of SEVERITY_ORDER) {
+      const rows = findings.filter((f) => f.severity === severity);
+      for (let start = 0; start < rows.length; start += ROWS_PER_BLOCK) {
+        const block: TableBlock = {
+          ...(first ? { head } : {}),
+          // One severity cell spans its rows, so the table reads as groups.
+          span: start === 0 ? paintSeverity(chalk, severity) : '',
+          rows: rows.slice(start, start + ROWS_PER_BLOCK).map((f) => findingCells(f, fixed.resource, chalk)),
+        };
+        first = false;
+        yield drawBlock(block, widths);
+      }
     }
   }
-  return stitch(blocks);
+  return stitch(blocks());
 }
 
-/** Stacked tables of equal columns as one: each seam (a bottom border over a top border) becomes a separator. */
-function stitch(blocks: readonly string[]): string {
-  return blocks
-    .map((block, i) => {
-      let lines = block.split('\n');
-      if (i > 0) lines = [(lines[0] ?? '').replace('┌', '├').replace('┐', '┤').replace(/┬/g, '┼'), ...lines.slice(1)];
-      if (i < blocks.length - 1) lines = lines.slice(0, -1);
-      return lines.join('\n');
-    })
-    .join('\n');
+/** A finding's cells after the severity, each as its lines: resource, region, finding, used by. */
+function findingCells(f: ReportFinding, nameWidth: number, chalk: ChalkInstance): string[][] {
+  // With a baseline, what is new is what needs a look: it is the only kind that fails the run.
+  const marker = f.baseline === 'new' ? ` ${chalk.magenta.bold('NEW')}` : '';
+  return [
+    groupLabel(f, nameWidth).split('\n'),
+    [f.resource.region],
+    [`${chalk.bold(f.ruleId)}${marker}`, forTerminal(f.message), ...(f.suppressed ? [chalk.dim(suppressedText(f))] : [])],
+    [usedByText(f)],
+  ];
 }
 
 // Enough fixed findings to see what changed; the JSON report lists them all.
@@ -186,26 +174,39 @@ export function summaryLine(report: AuditReport, chalk: ChalkInstance): string {
 }
 
 export function renderTable(report: AuditReport, ctx: TableContext): string {
-  const blocks: string[] = [];
+  return [...renderTableChunks(report, ctx)].join('');
+}
+
+/**
+ * renderTable's text in pieces (a table of 50k findings runs to tens of megabytes): the findings
+ * tables block by block, then the sections after them, one blank line apart.
+ */
+export function* renderTableChunks(report: AuditReport, ctx: TableContext): Generator<string> {
+  const sections: (string | Iterable<string>)[] = [];
   const active = report.findings.filter((f) => !f.suppressed);
   const suppressed = report.findings.filter((f) => f.suppressed);
-  if (active.length > 0) blocks.push(findingsTable(active, ctx));
-  else blocks.push(ctx.chalk.green(suppressed.length > 0 ? 'No unsuppressed findings.' : 'No findings.'));
+  if (active.length > 0) sections.push(findingsTable(active, ctx));
+  else sections.push(ctx.chalk.green(suppressed.length > 0 ? 'No unsuppressed findings.' : 'No findings.'));
   // Suppressed findings stay visible, apart from the ones that count, with why they are accepted.
   if (suppressed.length > 0) {
-    blocks.push(`${ctx.chalk.bold(`Suppressed (${suppressed.length})`)}\n${findingsTable(suppressed, ctx)}`);
+    sections.push([`${ctx.chalk.bold(`Suppressed (${suppressed.length})`)}\n`, ...findingsTable(suppressed, ctx)]);
   }
   const baseline = baselineLines(report, ctx);
-  if (baseline.length > 0) blocks.push(baseline.join('\n'));
+  if (baseline.length > 0) sections.push(baseline.join('\n'));
   const errors = errorLines(report, ctx);
-  if (errors.length > 0) blocks.push(errors.join('\n'));
+  if (errors.length > 0) sections.push(errors.join('\n'));
   const skipped = skippedLines(report, ctx);
-  if (skipped.length > 0) blocks.push(skipped.join('\n'));
+  if (skipped.length > 0) sections.push(skipped.join('\n'));
   if (report.warnings.length > 0) {
-    blocks.push(
+    sections.push(
       [ctx.chalk.yellow.bold('Warnings'), ...report.warnings.map((w) => `  ${ctx.chalk.yellow('!')} ${forTerminal(w)}`)].join('\n'),
     );
   }
-  blocks.push(summaryLine(report, ctx.chalk));
-  return `${blocks.join('\n\n')}\n`;
+  sections.push(summaryLine(report, ctx.chalk));
+  for (const [i, section] of sections.entries()) {
+    if (i > 0) yield '\n\n';
+    if (typeof section === 'string') yield section;
+    else yield* section;
+  }
+  yield '\n';
 }

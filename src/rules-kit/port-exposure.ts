@@ -1,10 +1,12 @@
 // Shared check for the rules that ask "is this TCP/UDP port open to the internet?".
 import {
-  exposureAtPort,
   familiesText,
   ingressForPortRules,
+  openPortSegments,
   permissionEvidence,
   permissionText,
+  type OpenSegment,
+  type PermissionEvidence,
   type PortProtocol,
 } from '../model/exposure.js';
 import type { Family } from '../model/net.js';
@@ -33,18 +35,18 @@ export interface PortTarget {
   readonly port: number;
 }
 
+/** One target port open to the internet, and what opens it. */
 export interface PortExposureFinding {
   readonly key: string;
   readonly ports: readonly PortSpan[];
   readonly sources: readonly string[];
-  readonly remediationCommand?: string;
   readonly permissions: readonly Permission[];
-  readonly data: { protocol: PortProtocol; port: number; families: string; via: string };
+  readonly data: { protocol: PortProtocol; port: number };
   readonly evidence: {
     protocol: PortProtocol;
     port: number;
     families: readonly Family[];
-    permissions: ReturnType<typeof permissionEvidence>[];
+    permissions: readonly PermissionEvidence[];
   };
 }
 
@@ -55,22 +57,28 @@ export function portExposures(
   isRuleEnabled: (id: string) => boolean,
 ): PortExposureFinding[] {
   const ingress = ingressForPortRules(group.ingress, isRuleEnabled(ALL_TRAFFIC_RULE_ID));
+  // Each port is looked up in the group's elementary open segments (computed once per group):
+  // the one that holds it has exactly the families and permissions that open that port.
+  const segments = { tcp: openPortSegments(ingress, 'tcp', false), udp: openPortSegments(ingress, 'udp', false) };
+  // The ports of one segment share its permissions: their sources and evidence are built once.
+  const described = new Map<OpenSegment, { sources: readonly string[]; evidence: readonly PermissionEvidence[] }>();
   const out: PortExposureFinding[] = [];
   for (const { protocol, port } of targets) {
-    const exposure = exposureAtPort(ingress, protocol, port);
-    if (exposure.length === 0) continue;
-    const families = exposure.map((e) => e.family);
-    const permissions = [...new Set(exposure.flatMap((e) => e.permissions))];
-    const command = revokeCommand(group, permissions);
+    const open = segments[protocol].find((s) => s.ports.from <= port && port <= s.ports.to);
+    if (!open) continue;
+    let about = described.get(open);
+    if (!about) {
+      about = { sources: [...new Set(open.permissions.map((p) => sourceId(p.source)))], evidence: open.permissions.map(permissionEvidence) };
+      described.set(open, about);
+    }
     out.push({
       // What is open and to which address families: opening it over IPv6 too is a new finding.
-      key: `${protocol}/${port}@${families.join('+')}`,
+      key: `${protocol}/${port}@${open.families.join('+')}`,
       ports: [{ protocol, from: port, to: port }],
-      sources: [...new Set(permissions.map((p) => sourceId(p.source)))],
-      ...(command ? { remediationCommand: command } : {}),
-      permissions,
-      data: { protocol, port, families: familiesText(families), via: permissions.map(permissionText).join('; ') },
-      evidence: { protocol, port, families, permissions: permissions.map(permissionEvidence) },
+      sources: about.sources,
+      permissions: open.permissions,
+      data: { protocol, port },
+      evidence: { protocol, port, families: open.families, permissions: about.evidence },
     });
   }
   return out;

@@ -122,6 +122,17 @@ describe('exposureAtPort', () => {
       assert.deepEqual(exposureAtPort(ingress(...input.perms), input.protocol, input.port).map((e) => e.family), expected);
     });
   }
+
+  // The port rules read a port's exposure from the group's elementary open segments, computed once.
+  for (const { name, input } of cases) {
+    test(`the elementary segment holding the port says the same: ${name}`, () => {
+      const perms = ingress(...input.perms);
+      const exposure = exposureAtPort(perms, input.protocol, input.port);
+      const segment = openPortSegments(perms, input.protocol, false).find((s) => s.ports.from <= input.port && input.port <= s.ports.to);
+      assert.deepEqual(segment?.families ?? [], exposure.map((e) => e.family));
+      assert.deepEqual(labels(segment?.permissions ?? []), labels([...new Set(exposure.flatMap((e) => e.permissions))]));
+    });
+  }
 });
 
 describe('openPortSegments', () => {
