@@ -50,6 +50,9 @@ const SEED = 1;
 const MAX_FILE_BYTES = 400 * 2 ** 20;
 /** One run of anything that takes longer is stopped and counted as failed. */
 const RUN_TIMEOUT_MS = 10 * 60_000;
+/** The threads scenario: this many regions of this many groups (large enough to be CPU-bound). */
+const THREAD_REGIONS = 4;
+const THREAD_GROUPS = 2500;
 const SEVENTEEN = [
   'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1',
   'eu-north-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2', 'sa-east-1',
@@ -468,6 +471,28 @@ async function benchRegions(kinds) {
   }
 }
 
+/**
+ * Several large regions with no latency and the endpoint's pages cached (so its own CPU stays
+ * out of the way): the collection is bound by the SDK's XML parsing, and a second collection
+ * thread should show. Collection only, one thread against two.
+ */
+async function benchThreads() {
+  const label = '[threads]';
+  const names = SEVENTEEN.slice(0, THREAD_REGIONS);
+  log(`${label} ${names.length} regions of ${THREAD_GROUPS} groups, no latency, cached pages`);
+  const regions = Object.fromEntries(names.map((region, i) => [region, toFixture(synthAccount({ groups: THREAD_GROUPS, seed: 200 + i, region }), WIRE_SHAPES).fixture]));
+  const fake = await startFakeEc2({ accounts: [{ accountId: ACCOUNT_ID, accessKeyId: KEY, secretAccessKey: SECRET, regions }], cacheResponses: true });
+  const planFile = join(tmp, 'plan-threads.json');
+  writeFileSync(planFile, JSON.stringify({ endpoint: fake.url, profile: 'fake', regions: names }));
+  const collect = (threads) => () => measure([join(REPO, 'scripts', 'bench', 'collect-threads.mjs'), planFile, String(threads)]);
+  try {
+    await collect(1)(); // fills the endpoint's page cache
+    results.threads = await series(label, opts.runs ? Number(opts.runs) : opts.quick ? 1 : 3, { one: collect(1), two: collect(2) });
+  } finally {
+    await fake.close();
+  }
+}
+
 /** Runs sg-audit under the SDK-load trace; resolves to { ok, loads } (the @aws-sdk modules resolved). */
 async function traceSdk(args, okCodes) {
   const trace = join(tmp, `trace-${++probeCount}.txt`);
@@ -530,6 +555,13 @@ function rows() {
     row(`17 × ${REGION_GROUPS}`, 'floor: bare SDK pagination, 17 regions at once', fetch, `${fmt(fetch.requests, 0)} / ${seventeen.minimum}`,
       `${fmt(ratio(fetch.wall, one.wall))}× one region`, '', '');
     row(`1 × ${REGION_GROUPS}`, `live, 1 region (${regionLatency} ms a request)`, one, `${fmt(one.requests, 0)} / ${one.minimum}`, '—', '', '');
+  }
+  if (results.threads) {
+    const { one, two } = results.threads;
+    const r = ratio(two.wall, one.wall);
+    row(`${THREAD_REGIONS} × ${THREAD_GROUPS.toLocaleString('en-US')}`, 'live collection, 2 threads (no latency, cached pages)', two, '—',
+      `${fmt(r)}× one thread's wall, ${fmt(ratio(two.cpu, one.cpu))}× its CPU`, 'faster than one thread (use both cores)', verdict(two.failed || one.failed ? false : r < 1));
+    row(`${THREAD_REGIONS} × ${THREAD_GROUPS.toLocaleString('en-US')}`, 'live collection, 1 thread', one, '—', '—', '', '');
   }
   if (results.sdk) {
     const { version, offline, versionTiming } = results.sdk;
@@ -645,6 +677,7 @@ try {
   if (!skip.has('sdk')) await benchSdkLoads();
   for (const size of sizes) if (!skip.has('offline') || !skip.has('live')) await benchSize(size, kinds);
   if (!skip.has('regions')) await benchRegions(kinds);
+  if (!skip.has('threads')) await benchThreads();
   if (blocked.length) {
     results.notes.push(`BLOCKED network access (the run is invalid): ${[...new Set(blocked)].join('; ')}`);
     exitCode = 1;
