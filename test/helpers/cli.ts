@@ -39,6 +39,21 @@ export function fakeAwsHome(accessKeyId: string, secretAccessKey: string, region
   return home;
 }
 
+/**
+ * For in-process live tests: the SDK reads credentials from the process environment, so point it
+ * at a throwaway profile `fake` (and nothing else of the developer's AWS setup).
+ */
+export function useFakeAwsProfile(accessKeyId: string, secretAccessKey: string): void {
+  const home = fakeAwsHome(accessKeyId, secretAccessKey);
+  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
+  Object.assign(process.env, {
+    HOME: home,
+    AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
+    AWS_CONFIG_FILE: join(home, '.aws', 'config'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+}
+
 /** Spawns the built binary with a minimal, hermetic environment plus `env`. */
 export function runBin(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd: string = REPO_ROOT): Promise<RunResult> {
   const home = env['HOME'] ?? mkdtempSync(join(tmpdir(), 'sg-audit-home-'));

@@ -9,7 +9,7 @@ import { collectLive, type LivePlan } from '../../src/collect/live.js';
 import type { RetryPolicy } from '../../src/collect/retry.js';
 import type { RawSnapshot } from '../../src/collect/types.js';
 import type { AuditReport } from '../../src/report/types.js';
-import { fakeAwsHome, runMain } from '../helpers/cli.js';
+import { fakeAwsHome, runMain, useFakeAwsProfile } from '../helpers/cli.js';
 import { startFakeEc2, type AccountFixture, type FakeEc2, type RegionFixture } from '../helpers/fake-ec2.js';
 import { ACCOUNT_ID, acceptanceRegion } from '../fixtures/acceptance-account.js';
 
@@ -40,14 +40,7 @@ function account(accountId: string, regions: Record<string, RegionFixture>, with
 let fake: FakeEc2;
 
 before(async () => {
-  const home = fakeAwsHome(`AKIDFAKE${MANAGEMENT}`, `secret-${MANAGEMENT}`);
-  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
-  Object.assign(process.env, {
-    HOME: home,
-    AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
-    AWS_CONFIG_FILE: join(home, '.aws', 'config'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
+  useFakeAwsProfile(`AKIDFAKE${MANAGEMENT}`, `secret-${MANAGEMENT}`);
   fake = await startFakeEc2({
     accounts: [
       account(MANAGEMENT, { 'us-east-1': regionOf(MANAGEMENT, 'us-east-1', 'c') }),

@@ -14,7 +14,7 @@ import { serializeSnapshot } from '../../src/collect/snapshot.js';
 import type { RawSnapshot } from '../../src/collect/types.js';
 import { DATA_KINDS } from '../../src/model/kinds.js';
 import type { AuditReport } from '../../src/report/types.js';
-import { fakeAwsHome, runMain } from '../helpers/cli.js';
+import { runMain, useFakeAwsProfile } from '../helpers/cli.js';
 import { startFakeEc2, type Fault, type FakeEc2, type FaultContext } from '../helpers/fake-ec2.js';
 import { ACCOUNT_ID, acceptanceRegion } from '../fixtures/acceptance-account.js';
 
@@ -35,14 +35,7 @@ let fault: ((ctx: FaultContext) => Fault | undefined) | undefined;
 let fake: FakeEc2;
 
 before(async () => {
-  const home = fakeAwsHome(KEY, SECRET);
-  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
-  Object.assign(process.env, {
-    HOME: home,
-    AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
-    AWS_CONFIG_FILE: join(home, '.aws', 'config'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
+  useFakeAwsProfile(KEY, SECRET);
   fake = await startFakeEc2({
     accounts: [
       {

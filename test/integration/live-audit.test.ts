@@ -12,7 +12,7 @@ import type { RawKindResult } from '../../src/collect/types.js';
 import { DATA_KINDS, DATA_KIND_INFO, type DataKind } from '../../src/model/kinds.js';
 import type { AuditReport } from '../../src/report/types.js';
 import { main } from '../../src/cli/main.js';
-import { fakeAwsHome, runBin, runMain } from '../helpers/cli.js';
+import { fakeAwsHome, runBin, runMain, useFakeAwsProfile } from '../helpers/cli.js';
 import { startFakeEc2, type Fault, type FakeEc2, type FaultContext, type RecordedRequest } from '../helpers/fake-ec2.js';
 import { ACCOUNT_ID, EXPECTED_FINDINGS, EXPECTED_RULES, acceptanceRegion, writeCliFiles } from '../fixtures/acceptance-account.js';
 
@@ -25,15 +25,7 @@ let fault: ((ctx: FaultContext) => Fault | undefined) | undefined;
 let fake: FakeEc2;
 
 before(async () => {
-  // The SDK reads credentials from the process environment; point it at a throwaway profile.
-  const home = fakeAwsHome(KEY, SECRET);
-  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
-  Object.assign(process.env, {
-    HOME: home,
-    AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
-    AWS_CONFIG_FILE: join(home, '.aws', 'config'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
+  useFakeAwsProfile(KEY, SECRET);
   fake = await startFakeEc2({
     accounts: [{ accountId: ACCOUNT_ID, accessKeyId: KEY, secretAccessKey: SECRET, regions: REGIONS }],
     // One item a page: every list call the audit makes spans several pages.
