@@ -5,6 +5,7 @@ import broadPublicSource from './broad-public-source.js';
 import defaultSgHasRules from './default-sg-has-rules.js';
 import defaultSgInUse from './default-sg-in-use.js';
 import highRiskPortOpenToInternet from './high-risk-port-open-to-internet.js';
+import instanceExposedToInternet from './instance-exposed-to-internet.js';
 import launchWizardSg from './launch-wizard-sg.js';
 import naclAdminPortOpenToInternet from './nacl-admin-port-open-to-internet.js';
 import rdpOpenToInternet from './rdp-open-to-internet.js';
@@ -26,6 +27,7 @@ export const RULES: readonly AnyRule[] = [
   defaultSgHasRules,
   defaultSgInUse,
   highRiskPortOpenToInternet,
+  instanceExposedToInternet,
   launchWizardSg,
   naclAdminPortOpenToInternet,
   rdpOpenToInternet,

@@ -1,47 +1,13 @@
 import { familiesText } from '../src/model/exposure.js';
-import {
-  coversPublicSpace,
-  intersectIntervals,
-  intervalsTouchPublicSpace,
-  subtractIntervals,
-  WHOLE_FAMILY,
-  type AddressInterval,
-  type Family,
-} from '../src/model/net.js';
-import type { NaclEntry, NetworkAcl } from '../src/model/types.js';
+import { naclAdmissionFromInternet } from '../src/model/first-match.js';
+import type { Family } from '../src/model/net.js';
 import { defineRule } from '../src/rules-kit/define-rule.js';
 import { PORT_LIST_SCHEMA } from '../src/rules-kit/port-exposure.js';
 
 type Protocol = 'tcp' | 'udp';
 
-function matches(entry: NaclEntry, protocol: Protocol, port: number): boolean {
-  if (entry.protocol === 'all') return true;
-  return entry.protocol === protocol && (entry.ports === undefined || (entry.ports.from <= port && port <= entry.ports.to));
-}
-
-/**
- * First match decides (VPC User Guide): walk the inbound entries of one family in rule-number
- * order, and let each entry decide only the addresses no lower-numbered entry has decided. The
- * port is open from the internet when the allowed addresses hold all public space of the family.
- */
-export function admissionFromInternet(acl: NetworkAcl, protocol: Protocol, port: number, family: Family): number[] | undefined {
-  let undecided: AddressInterval[] = [WHOLE_FAMILY[family]];
-  const allowed: AddressInterval[] = [];
-  const deciding: number[] = [];
-  for (const entry of acl.entries) {
-    if (entry.egress || entry.cidr.family !== family || !matches(entry, protocol, port)) continue;
-    const decided = intersectIntervals(undecided, entry.cidr);
-    if (decided.length === 0) continue;
-    if (entry.action === 'allow') {
-      allowed.push(...decided);
-      // Only entries that let some of the internet in explain the finding (not "50 allow 10.0.0.0/8").
-      if (intervalsTouchPublicSpace(family, decided)) deciding.push(entry.ruleNumber);
-    }
-    undecided = subtractIntervals(undecided, [entry.cidr]);
-    if (undecided.length === 0) break;
-  }
-  return coversPublicSpace(family, allowed) ? deciding : undefined;
-}
+/** First-match admission from the whole internet; shared with reachability (src/model/first-match.ts). */
+export const admissionFromInternet = naclAdmissionFromInternet;
 
 interface OpenPort {
   readonly protocol: Protocol;

@@ -222,6 +222,9 @@ const LIST_CALLS = {
   flowLogs: ['DescribeFlowLogs', 'FlowLogs', 1000, {}, 'flowLogs'],
   securityGroupRules: ['DescribeSecurityGroupRules', 'SecurityGroupRules', 1000, {}, 'securityGroupRules'],
   prefixLists: ['DescribeManagedPrefixLists', 'PrefixLists', 100, {}, 'managedPrefixLists'],
+  routeTables: ['DescribeRouteTables', 'RouteTables', 100, {}, 'routeTables'],
+  internetGateways: ['DescribeInternetGateways', 'InternetGateways', 1000, {}, 'internetGateways'],
+  egressOnlyInternetGateways: ['DescribeEgressOnlyInternetGateways', 'EgressOnlyInternetGateways', 255, {}, 'egressOnlyInternetGateways'],
 };
 /** Per per-id kind: operation, result key, largest MaxResults, the id parameter. */
 const PER_ID_CALLS = {
@@ -232,7 +235,7 @@ const PER_ID_CALLS = {
 /** The data kinds the registered catalog reads (every rule runs by default). */
 async function catalogKinds() {
   const { RULES } = await import(pathToFileURL(RULES_INDEX).href);
-  const scopeKind = { 'security-group': 'securityGroups', 'network-acl': 'networkAcls', vpc: 'vpcs' };
+  const scopeKind = { 'security-group': 'securityGroups', 'network-acl': 'networkAcls', vpc: 'vpcs', 'network-interface': 'networkInterfaces' };
   const kinds = new Set(['securityGroups']);
   for (const rule of RULES) {
     for (const kind of [scopeKind[rule.meta.scope], ...(rule.meta.requires ?? []), ...(rule.meta.uses ?? [])]) if (kind) kinds.add(kind);

@@ -12,7 +12,7 @@ import { evaluate, type Finding, type ResolvedRule } from '../src/engine/evaluat
 import { isDataKind } from '../src/model/kinds.js';
 import { optionProblems } from '../src/rules-kit/options.js';
 import { isSeverity, type AnyRule, type RuleScope } from '../src/rules-kit/types.js';
-import { all, defaultAclEntries, eni, flowLog, group, instance, model, networkAcl, subnet, tcp, vpc } from './helpers/builders.js';
+import { all, defaultAclEntries, eni, flowLog, group, instance, internetGateway, model, networkAcl, route, routeTable, subnet, tcp, vpc } from './helpers/builders.js';
 
 // The compiled test runs from dist/test/: the repository root is two levels up.
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -44,14 +44,18 @@ const RULES_MD_IDS = [
   'nacl-admin-port-open-to-internet',
   'vpc-flow-logs-disabled',
 ] as const;
-/** Not in RULES.md: says "exposure unknown" instead of passing a group whose prefix list could not be read. */
-const OUR_ADDITIONS = ['unresolved-prefix-list'] as const;
+/**
+ * Not in RULES.md: unresolved-prefix-list says "exposure unknown" instead of passing a group whose
+ * prefix list could not be read; instance-exposed-to-internet (issue 6) reports what the internet
+ * actually reaches, through every layer.
+ */
+const OUR_ADDITIONS = ['instance-exposed-to-internet', 'unresolved-prefix-list'] as const;
 const CATALOG_IDS = [...RULES_MD_IDS, ...OUR_ADDITIONS].sort();
 
-const SCOPES: readonly RuleScope[] = ['security-group', 'network-acl', 'vpc'];
+const SCOPES: readonly RuleScope[] = ['security-group', 'network-acl', 'vpc', 'network-interface'];
 
 /** The data kind that lists each scope's resources. */
-const SCOPE_KIND = { 'security-group': 'securityGroups', 'network-acl': 'networkAcls', vpc: 'vpcs' } as const;
+const SCOPE_KIND = { 'security-group': 'securityGroups', 'network-acl': 'networkAcls', vpc: 'vpcs', 'network-interface': 'networkInterfaces' } as const;
 
 /**
  * The data the engine documents for every finding of a scope (src/engine/evaluate.ts toFinding),
@@ -61,6 +65,7 @@ const ENGINE_DATA: Readonly<Record<RuleScope, readonly string[]>> = {
   'security-group': ['resourceId', 'resourceName', 'region', 'groupId', 'groupName'],
   'network-acl': ['resourceId', 'resourceName', 'region', 'aclId'],
   vpc: ['resourceId', 'resourceName', 'region', 'vpcId'],
+  'network-interface': ['resourceId', 'resourceName', 'region', 'interfaceId'],
 };
 
 const KEBAB_CASE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -97,8 +102,8 @@ describe('rule catalog', () => {
     assert.ok(ruleFiles.length > 0, `no rule files found in ${RULES_DIR}`);
   });
 
-  test('the catalog is exactly the pinned list: RULES.md\'s table plus unresolved-prefix-list', () => {
-    assert.equal(CATALOG_IDS.length, 19);
+  test('the catalog is exactly the pinned list: RULES.md\'s table plus our additions', () => {
+    assert.equal(CATALOG_IDS.length, 20);
     assert.deepEqual(
       [...RULES.map((r) => r.meta.id)].sort(),
       CATALOG_IDS,
@@ -235,6 +240,7 @@ describe('message data', () => {
       groups: [group({ id: 'sg-probe', name: 'probe' })],
       networkAcls: [networkAcl({ id: 'acl-probe', entries: [] })],
       vpcs: [vpc({ id: 'vpc-probe' })],
+      interfaces: [eni({ id: 'eni-probe', groups: ['sg-probe'] })],
     });
     for (const scope of SCOPES) {
       const template = ENGINE_DATA[scope].map((n) => `{${n}}`).join('|');
@@ -292,7 +298,10 @@ describe('message data', () => {
       eni({ id: 'eni-2', groups: ['sg-web'], instanceId: 'i-2' }),
       eni({ id: 'eni-3', groups: ['sg-web'], instanceId: 'i-3' }),
       eni({ id: 'eni-4', groups: ['sg-web'], vpcId: 'vpc-2' }),
+      eni({ id: 'eni-5', groups: ['sg-rdp'], publicIp: '3.3.3.3' }),
     ],
+    routeTables: [routeTable({ main: true, routes: [route('0.0.0.0/0', 'igw-1')] })],
+    internetGateways: [internetGateway()],
     instances: [instance({ id: 'i-1', groups: ['sg-web', 'sg-default1'] }), instance({ id: 'i-2', groups: ['sg-web'] }), instance({ id: 'i-3', groups: ['sg-web'] })],
   };
   const evaluation = evaluate(model(data), RULES.map(resolved));

@@ -11,10 +11,7 @@ import { parseSnapshot, SNAPSHOT_MARKER } from './snapshot.js';
 import { pushTo } from '../model/multimap.js';
 
 // Output of other describe-* calls that a later rule may use: recognized, not an error.
-const RECOGNIZED_UNUSED_KEYS = new Set([
-  'RouteTables', 'InternetGateways', 'EgressOnlyInternetGateways', 'NatGateways', 'Regions', 'Addresses',
-  'VpcPeeringConnections',
-]);
+const RECOGNIZED_UNUSED_KEYS = new Set(['NatGateways', 'Regions', 'Addresses', 'VpcPeeringConnections']);
 
 const PREFIX_LIST_ID = /\bpl-[0-9a-f]{8,17}\b/;
 
@@ -148,6 +145,9 @@ function kindOfList(items: readonly unknown[]): DataKind | undefined {
   if ('NetworkAclId' in first && 'Entries' in first) return 'networkAcls';
   if ('FlowLogId' in first) return 'flowLogs';
   if ('SecurityGroupRuleId' in first) return 'securityGroupRules';
+  if ('RouteTableId' in first && 'Routes' in first) return 'routeTables';
+  if ('InternetGatewayId' in first) return 'internetGateways';
+  if ('EgressOnlyInternetGatewayId' in first) return 'egressOnlyInternetGateways';
   if ('PrefixListId' in first && 'PrefixListName' in first) return 'prefixLists';
   // --query Entries of get-managed-prefix-list-entries: {Cidr, Description?} only.
   if ('Cidr' in first && Object.keys(first).every((k) => k === 'Cidr' || k === 'Description')) return 'prefixListEntries';

@@ -220,6 +220,9 @@ const LIST_CALLS: { readonly [K in ListKind]: (sdk: Sdk, client: Ec2Client) => F
   flowLogs: (sdk, client) => (input) => client.send(new sdk.DescribeFlowLogsCommand(input)),
   securityGroupRules: (sdk, client) => (input) => client.send(new sdk.DescribeSecurityGroupRulesCommand(input)),
   prefixLists: (sdk, client) => (input) => client.send(new sdk.DescribeManagedPrefixListsCommand(input)),
+  routeTables: (sdk, client) => (input) => client.send(new sdk.DescribeRouteTablesCommand(input)),
+  internetGateways: (sdk, client) => (input) => client.send(new sdk.DescribeInternetGatewaysCommand(input)),
+  egressOnlyInternetGateways: (sdk, client) => (input) => client.send(new sdk.DescribeEgressOnlyInternetGatewaysCommand(input)),
 };
 
 type Json = Record<string, unknown>;

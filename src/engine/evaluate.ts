@@ -154,7 +154,12 @@ function resourcesByScope(model: AuditModel): Record<RuleScope, Map<string, AnyR
     for (const item of list) pushTo(map, item.scope, item);
     return map;
   };
-  return { 'security-group': index(model.groups), 'network-acl': index(model.networkAcls), vpc: index(model.vpcs) };
+  return {
+    'security-group': index(model.groups),
+    'network-acl': index(model.networkAcls),
+    vpc: index(model.vpcs),
+    'network-interface': index(model.interfaces),
+  };
 }
 
 /** The one cast: the engine hands each rule only resources of its own scope. */
@@ -296,7 +301,9 @@ function toFinding(
       ? { groupId: resource.id, groupName: resource.name }
       : resource.type === 'network-acl'
         ? { aclId: resource.id }
-        : { vpcId: resource.id };
+        : resource.type === 'network-interface'
+          ? { interfaceId: resource.id }
+          : { vpcId: resource.id };
   const data = { resourceId: resource.id, resourceName: resource.name, region: resource.region, ...names, ...report.data };
   // A rule may lower (or raise) one finding's severity, but a config override of the rule's
   // severity shifts every finding by the same number of steps.

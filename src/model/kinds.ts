@@ -20,6 +20,9 @@ export const DATA_KINDS = [
   'prefixLists',
   'prefixListEntries',
   'staleSecurityGroups',
+  'routeTables',
+  'internetGateways',
+  'egressOnlyInternetGateways',
 ] as const;
 export type DataKind = (typeof DATA_KINDS)[number];
 
@@ -117,6 +120,29 @@ export const DATA_KIND_INFO: Readonly<Record<DataKind, DataKindInfo>> = {
     iamAction: 'ec2:DescribeStaleSecurityGroups',
     pageSize: 255,
     perItemOf: 'VPC',
+  },
+  // Page sizes from the EC2 API model: DescribeRouteTables takes 5-100, DescribeInternetGateways
+  // 5-1000, DescribeEgressOnlyInternetGateways 5-255 (EC2-NOTES.md 3.3; botocore *MaxResults shapes).
+  routeTables: {
+    operation: 'DescribeRouteTables',
+    resultKey: 'RouteTables',
+    cliCommand: 'aws ec2 describe-route-tables',
+    iamAction: 'ec2:DescribeRouteTables',
+    pageSize: 100,
+  },
+  internetGateways: {
+    operation: 'DescribeInternetGateways',
+    resultKey: 'InternetGateways',
+    cliCommand: 'aws ec2 describe-internet-gateways',
+    iamAction: 'ec2:DescribeInternetGateways',
+    pageSize: 1000,
+  },
+  egressOnlyInternetGateways: {
+    operation: 'DescribeEgressOnlyInternetGateways',
+    resultKey: 'EgressOnlyInternetGateways',
+    cliCommand: 'aws ec2 describe-egress-only-internet-gateways',
+    iamAction: 'ec2:DescribeEgressOnlyInternetGateways',
+    pageSize: 255,
   },
 };
 

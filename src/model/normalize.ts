@@ -9,8 +9,10 @@ import { ALL_PORTS, type PortRange } from './ports.js';
 import type {
   AuditModel,
   Direction,
+  EgressOnlyInternetGateway,
   FlowLog,
   Instance,
+  InternetGateway,
   KindStatus,
   NaclEntry,
   NetworkAcl,
@@ -19,6 +21,8 @@ import type {
   PrefixList,
   Protocol,
   ResourceRef,
+  Route,
+  RouteTable,
   Scope,
   SecurityGroup,
   Source,
@@ -348,9 +352,13 @@ function readInterface(r: Reader, item: unknown, path: string, scope: ScopeInput
   const vpcId = r.str(e, 'VpcId', path);
   const subnetId = r.str(e, 'SubnetId', path);
   const instanceId = attachment && r.str(attachment, 'InstanceId', `${path}.Attachment`);
+  const id = r.requiredStr(e, 'NetworkInterfaceId', path);
+  const accountId = r.str(e, 'OwnerId', path) ?? scope.accountId;
+  const description = r.str(e, 'Description', path) ?? '';
   return {
-    id: r.requiredStr(e, 'NetworkInterfaceId', path),
-    accountId: r.str(e, 'OwnerId', path) ?? scope.accountId,
+    scope: scope.key,
+    id,
+    accountId,
     region: scope.region,
     ...(vpcId !== undefined ? { vpcId } : {}),
     ...(subnetId !== undefined ? { subnetId } : {}),
@@ -358,10 +366,13 @@ function readInterface(r: Reader, item: unknown, path: string, scope: ScopeInput
     ...(instanceId ? { instanceId } : {}),
     interfaceType: r.str(e, 'InterfaceType', path) ?? 'interface',
     requesterManaged: r.bool(e, 'RequesterManaged', path),
-    description: r.str(e, 'Description', path) ?? '',
+    description,
     status: r.str(e, 'Status', path) ?? '',
     publicIps: [...publicIps].sort(),
     ipv6Addresses,
+    denyAllIgwTraffic: r.bool(e, 'DenyAllIgwTraffic', path),
+    // Named after what it serves: its instance, else the service's own description ("ELB app/…").
+    ref: resourceRef('network-interface', id, instanceId || description, accountId, scope.region, vpcId),
   };
 }
 
@@ -419,6 +430,7 @@ const ARN_RESOURCE: Readonly<Record<ResourceRef['type'], string>> = {
   'security-group': 'security-group',
   'network-acl': 'network-acl',
   vpc: 'vpc',
+  'network-interface': 'network-interface',
 };
 
 function resourceRef(
@@ -511,6 +523,110 @@ function readNetworkAcl(r: Reader, item: unknown, path: string, scope: ScopeInpu
     subnetIds,
     entries,
     ref: resourceRef('network-acl', id, name ?? (isDefault ? 'default' : ''), accountId, scope.region, vpcId),
+  };
+}
+
+/** The target of a route: whichever target field is set (the API sets exactly one). */
+const ROUTE_TARGETS: readonly string[] = [
+  'GatewayId', 'EgressOnlyInternetGatewayId', 'NatGatewayId', 'TransitGatewayId', 'VpcPeeringConnectionId',
+  'NetworkInterfaceId', 'InstanceId', 'CarrierGatewayId', 'LocalGatewayId', 'CoreNetworkArn',
+];
+
+/** igw-0ab… → igw, local → local, arn:aws:networkmanager::…:core-network/… → core-network. */
+function routeTargetType(field: string, id: string): string {
+  if (field === 'CoreNetworkArn') return 'core-network';
+  const dash = id.indexOf('-');
+  return dash > 0 ? id.slice(0, dash) : id;
+}
+
+function readRoute(r: Reader, item: unknown, path: string): Route {
+  const route = r.object(item, path);
+  const field4 = r.str(route, 'DestinationCidrBlock', path) !== undefined;
+  const destinationField = field4 ? 'DestinationCidrBlock' : 'DestinationIpv6CidrBlock';
+  const text = r.str(route, destinationField, path);
+  const prefixListId = r.str(route, 'DestinationPrefixListId', path);
+  let destination: Cidr | undefined;
+  if (text !== undefined) {
+    destination = parseCidr(text);
+    if (!destination) r.fail(`${path}.${destinationField}`, `"${text}" is not a CIDR`);
+  } else if (prefixListId === undefined) {
+    r.fail(path, 'has no destination (DestinationCidrBlock, DestinationIpv6CidrBlock or DestinationPrefixListId)');
+  }
+  const field = ROUTE_TARGETS.find((f) => r.str(route, f, path) !== undefined);
+  // A route with no target we know (a future target type) still routes somewhere: not to an internet gateway.
+  const targetId = field === undefined ? 'unknown' : (r.str(route, field, path) as string);
+  return {
+    ...(destination ? { destination } : {}),
+    ...(prefixListId !== undefined ? { prefixListId } : {}),
+    targetId,
+    targetType: field === undefined ? 'unknown' : routeTargetType(field, targetId),
+    // Hand-made files may leave State out; AWS always sets it, and a usable route is active.
+    state: r.str(route, 'State', path) ?? 'active',
+  };
+}
+
+function readRouteTable(r: Reader, item: unknown, path: string, scope: ScopeInput): RouteTable {
+  const t = r.object(item, path);
+  const vpcId = r.str(t, 'VpcId', path);
+  const name = readTags(r, t, 'Tags', path)['Name'];
+  let main = false;
+  const subnetIds: string[] = [];
+  r.list(t, 'Associations', path).forEach((x, i) => {
+    const at = `${path}.Associations[${i}]`;
+    const assoc = r.object(x, at);
+    // A disassociated (or failed) association no longer routes the subnet.
+    const state = assoc['AssociationState'] === undefined ? undefined : r.str(r.object(assoc['AssociationState'], `${at}.AssociationState`), 'State', `${at}.AssociationState`);
+    if (state !== undefined && state !== 'associated') return;
+    if (r.bool(assoc, 'Main', at)) main = true;
+    // Gateway (edge) associations route traffic entering through a gateway, not a subnet's (EC2-NOTES 3.3).
+    const subnetId = r.str(assoc, 'SubnetId', at);
+    if (subnetId !== undefined) subnetIds.push(subnetId);
+  });
+  return {
+    scope: scope.key,
+    id: r.requiredStr(t, 'RouteTableId', path),
+    accountId: r.str(t, 'OwnerId', path) ?? scope.accountId,
+    region: scope.region,
+    ...(vpcId !== undefined ? { vpcId } : {}),
+    main,
+    subnetIds: subnetIds.sort(),
+    routes: r.list(t, 'Routes', path).map((x, i) => readRoute(r, x, `${path}.Routes[${i}]`)),
+    ...(name !== undefined ? { name } : {}),
+  };
+}
+
+// An internet gateway attachment reads "available" once attached; these are the states that no longer carry traffic.
+const GONE_ATTACHMENTS = new Set(['detaching', 'detached']);
+
+function attachedVpcs(r: Reader, item: Json, path: string): string[] {
+  return r
+    .list(item, 'Attachments', path)
+    .map((x, i) => r.object(x, `${path}.Attachments[${i}]`))
+    .filter((a, i) => !GONE_ATTACHMENTS.has(r.str(a, 'State', `${path}.Attachments[${i}]`) ?? 'available'))
+    .map((a, i) => r.str(a, 'VpcId', `${path}.Attachments[${i}]`))
+    .filter((v): v is string => v !== undefined)
+    .sort();
+}
+
+function readInternetGateway(r: Reader, item: unknown, path: string, scope: ScopeInput): InternetGateway {
+  const g = r.object(item, path);
+  const name = readTags(r, g, 'Tags', path)['Name'];
+  return {
+    id: r.requiredStr(g, 'InternetGatewayId', path),
+    accountId: r.str(g, 'OwnerId', path) ?? scope.accountId,
+    region: scope.region,
+    vpcIds: attachedVpcs(r, g, path),
+    ...(name !== undefined ? { name } : {}),
+  };
+}
+
+function readEgressOnlyInternetGateway(r: Reader, item: unknown, path: string, scope: ScopeInput): EgressOnlyInternetGateway {
+  const g = r.object(item, path);
+  return {
+    id: r.requiredStr(g, 'EgressOnlyInternetGatewayId', path),
+    accountId: scope.accountId,
+    region: scope.region,
+    vpcIds: attachedVpcs(r, g, path),
   };
 }
 
@@ -629,7 +745,9 @@ function readStale(r: Reader, item: unknown, path: string): Permission[] {
 }
 
 // Kinds whose OwnerId is the account that owns the item (a prefix list's may be "AWS").
-const OWNED_KINDS: readonly DataKind[] = ['securityGroups', 'networkInterfaces', 'instances', 'vpcs', 'subnets', 'networkAcls'];
+const OWNED_KINDS: readonly DataKind[] = [
+  'securityGroups', 'networkInterfaces', 'instances', 'vpcs', 'subnets', 'networkAcls', 'routeTables', 'internetGateways',
+];
 
 /** Offline data may not say which account it is: take the first OwnerId it carries. */
 function inferAccount(scope: RawScope): string {
@@ -666,6 +784,9 @@ export function normalize(snapshot: RawSnapshot): AuditModel {
   const networkAcls: NetworkAcl[] = [];
   const flowLogs: FlowLog[] = [];
   const prefixLists: PrefixList[] = [];
+  const routeTables: RouteTable[] = [];
+  const internetGateways: InternetGateway[] = [];
+  const egressOnlyInternetGateways: EgressOnlyInternetGateway[] = [];
   const staleByGroup = new Map<string, Permission[]>();
   // The same resource given twice (overlapping input files) is counted once. Ids per type, so
   // no key is built for each of the account's 100k resources.
@@ -705,7 +826,7 @@ export function normalize(snapshot: RawSnapshot): AuditModel {
               once(groups, withOrigin(readGroup(r, item, path, scope, warnings, resolvers), part.origin), 'sg');
               break;
             case 'networkInterfaces':
-              once(interfaces, readInterface(r, item, path, scope), 'eni');
+              once(interfaces, withOrigin(readInterface(r, item, path, scope), part.origin), 'eni');
               break;
             case 'instances':
               for (const inst of readInstances(r, item, path, scope)) once(instances, inst, 'i');
@@ -721,6 +842,15 @@ export function normalize(snapshot: RawSnapshot): AuditModel {
               break;
             case 'flowLogs':
               once(flowLogs, readFlowLog(r, item, path, scope), 'fl');
+              break;
+            case 'routeTables':
+              once(routeTables, readRouteTable(r, item, path, scope), 'rtb');
+              break;
+            case 'internetGateways':
+              once(internetGateways, readInternetGateway(r, item, path, scope), 'igw');
+              break;
+            case 'egressOnlyInternetGateways':
+              once(egressOnlyInternetGateways, readEgressOnlyInternetGateway(r, item, path, scope), 'eigw');
               break;
             case 'staleSecurityGroups':
               for (const perm of readStale(r, item, path)) pushTo(staleByGroup, perm.groupId, perm);
@@ -769,6 +899,9 @@ export function normalize(snapshot: RawSnapshot): AuditModel {
     networkAcls,
     flowLogs,
     prefixLists,
+    routeTables,
+    internetGateways,
+    egressOnlyInternetGateways,
     groupsById,
     interfacesByGroup,
     interfacesByVpc,

@@ -60,7 +60,7 @@ export interface Permission {
 }
 
 /** What a finding is about; each rule checks one type of resource (its `scope`). */
-export type ResourceType = 'security-group' | 'network-acl' | 'vpc';
+export type ResourceType = 'security-group' | 'network-acl' | 'vpc' | 'network-interface';
 
 export interface ResourceRef {
   readonly type: ResourceType;
@@ -93,6 +93,8 @@ export interface SecurityGroup {
 }
 
 export interface NetworkInterface {
+  /** scopeKey of the account × region it was collected in. */
+  readonly scope: string;
   readonly id: string;
   readonly accountId: string;
   readonly region: string;
@@ -107,6 +109,9 @@ export interface NetworkInterface {
   /** Public IPv4 addresses (primary association and secondary private IPs' associations). */
   readonly publicIps: readonly string[];
   readonly ipv6Addresses: readonly string[];
+  /** DenyAllIgwTraffic: the interface drops inbound IPv6 from the internet gateway. */
+  readonly denyAllIgwTraffic: boolean;
+  readonly ref: ResourceRef;
 }
 
 export interface Instance {
@@ -170,6 +175,50 @@ export interface NetworkAcl {
   readonly ref: ResourceRef;
 }
 
+/** One route of a route table. */
+export interface Route {
+  /** The destination CIDR (IPv4 or IPv6); undefined for a prefix-list destination. */
+  readonly destination?: Cidr;
+  /** DestinationPrefixListId, when the destination is a managed prefix list. */
+  readonly prefixListId?: string;
+  /** The target's id: igw-…, eigw-…, nat-…, tgw-…, pcx-…, vgw-…, vpce-…, eni-…, i-…, `local`, or a core network ARN. */
+  readonly targetId: string;
+  /** What the target is, from its id: `igw`, `eigw`, `nat`, `tgw`, `pcx`, `vgw`, `vpce`, `eni`, `i`, `local`, `core-network` … */
+  readonly targetType: string;
+  /** `active`, or `blackhole` (the target is gone; traffic is dropped) or `filtered`. */
+  readonly state: string;
+}
+
+export interface RouteTable {
+  readonly scope: string;
+  readonly id: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly vpcId?: string;
+  /** The VPC's main table: the one every subnet without an explicit association uses. */
+  readonly main: boolean;
+  /** Subnets explicitly associated (gateway/edge associations are left out). */
+  readonly subnetIds: readonly string[];
+  readonly routes: readonly Route[];
+  readonly name?: string;
+}
+
+export interface InternetGateway {
+  readonly id: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** The VPCs it is attached to (attachments detached or detaching are left out). */
+  readonly vpcIds: readonly string[];
+  readonly name?: string;
+}
+
+export interface EgressOnlyInternetGateway {
+  readonly id: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly vpcIds: readonly string[];
+}
+
 export interface FlowLog {
   readonly id: string;
   readonly accountId: string;
@@ -226,6 +275,9 @@ export interface AuditModel {
   readonly networkAcls: readonly NetworkAcl[];
   readonly flowLogs: readonly FlowLog[];
   readonly prefixLists: readonly PrefixList[];
+  readonly routeTables: readonly RouteTable[];
+  readonly internetGateways: readonly InternetGateway[];
+  readonly egressOnlyInternetGateways: readonly EgressOnlyInternetGateway[];
   readonly groupsById: ReadonlyMap<string, SecurityGroup>;
   readonly interfacesByGroup: ReadonlyMap<string, readonly NetworkInterface[]>;
   readonly interfacesByVpc: ReadonlyMap<string, readonly NetworkInterface[]>;

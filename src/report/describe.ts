@@ -40,6 +40,10 @@ export function usedByText(finding: Finding): string {
     const subnets = evidence['subnets'];
     return Array.isArray(subnets) ? (subnets.length === 0 ? 'no subnet' : plural(subnets.length, 'subnet')) : 'unknown';
   }
+  if (finding.resource.type === 'network-interface') {
+    const instanceId = evidence['instanceId'];
+    return typeof instanceId === 'string' ? `instance ${instanceId}` : typeof evidence['interfaceType'] === 'string' ? evidence['interfaceType'] : 'unknown';
+  }
   if (finding.resource.type === 'vpc') {
     const interfaces = evidence['interfaces'];
     return typeof interfaces === 'number' ? plural(interfaces, 'ENI') : 'unknown';

@@ -98,7 +98,7 @@ const shape =
 
 const SEVERITY = oneOf(SEVERITIES);
 const RESOURCE = shape(
-  { type: oneOf(['security-group', 'network-acl', 'vpc']), id: text, name: text, arn: text, accountId: text, region: text },
+  { type: oneOf(['security-group', 'network-acl', 'vpc', 'network-interface']), id: text, name: text, arn: text, accountId: text, region: text },
   { vpcId: text, origin: text },
 );
 const FINDING = shape(

@@ -21,9 +21,10 @@ const RESOURCE_LABEL: Readonly<Record<ResourceRef['type'], string>> = {
   'security-group': 'Security group',
   'network-acl': 'Network ACL',
   vpc: 'VPC',
+  'network-interface': 'Network interface',
 };
 
-const RESOURCE_ORDER: readonly ResourceRef['type'][] = ['security-group', 'network-acl', 'vpc'];
+const RESOURCE_ORDER: readonly ResourceRef['type'][] = ['security-group', 'network-acl', 'vpc', 'network-interface'];
 
 const h = forHtml;
 

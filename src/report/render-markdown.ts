@@ -55,7 +55,7 @@ function severityCell(severity: Severity): string {
 function resourceCell(resource: { readonly id: unknown; readonly name?: unknown; readonly type?: unknown }): string {
   const id = asText(resource.id);
   const name = asText(resource.name);
-  const kind = resource.type === 'network-acl' ? 'network ACL ' : resource.type === 'vpc' ? 'VPC ' : '';
+  const kind = resource.type === 'network-acl' ? 'network ACL ' : resource.type === 'vpc' ? 'VPC ' : resource.type === 'network-interface' ? 'ENI ' : '';
   const idText = `${kind}${code(id)}`;
   return name && name !== id ? `${md(name, MAX_NAME)}<br>${idText}` : idText;
 }

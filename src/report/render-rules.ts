@@ -33,7 +33,12 @@ export function renderRuleList(rules: readonly AnyRule[], format: 'table' | 'jso
   return `${table.toString()}\n${rules.length} rules. Details: sg-audit explain <rule-id>\n`;
 }
 
-const SCOPE_TEXT = { 'security-group': 'each security group', 'network-acl': 'each network ACL', vpc: 'each VPC' } as const;
+const SCOPE_TEXT = {
+  'security-group': 'each security group',
+  'network-acl': 'each network ACL',
+  vpc: 'each VPC',
+  'network-interface': 'each network interface',
+} as const;
 
 /** An option's value for people: lists joined, port entries as "tcp/20 FTP". */
 export function optionValueText(value: unknown): string {

@@ -45,7 +45,7 @@ const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = {
   info: '1.0',
 };
 
-const RESOURCE_LABEL = { 'security-group': 'security group', 'network-acl': 'network ACL', vpc: 'VPC' } as const;
+const RESOURCE_LABEL = { 'security-group': 'security group', 'network-acl': 'network ACL', vpc: 'VPC', 'network-interface': 'network interface' } as const;
 
 // GitHub's limit for shortDescription and fullDescription; the help carries the whole text.
 const DESCRIPTION_MAX = 1024;

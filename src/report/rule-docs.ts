@@ -25,7 +25,7 @@ export function withRuleTable(readme: string, rules: readonly AnyRule[]): string
   return `${readme.slice(0, start + RULE_TABLE_START.length)}\n${ruleTableMarkdown(rules)}\n${readme.slice(end)}`;
 }
 
-const SCOPE_NOUN = { 'security-group': 'security group', 'network-acl': 'network ACL', vpc: 'VPC' } as const;
+const SCOPE_NOUN = { 'security-group': 'security group', 'network-acl': 'network ACL', vpc: 'VPC', 'network-interface': 'network interface' } as const;
 
 /** docs/rules.md: every rule in full, from its metadata (`npm run docs:rules` writes it). */
 export function ruleReferenceMarkdown(rules: readonly AnyRule[]): string {

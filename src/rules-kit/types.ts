@@ -1,12 +1,13 @@
 // The contract between the engine and a rule file: metadata beside a pure check.
 import type { DataKind } from '../model/kinds.js';
-import type { AuditModel, NetworkAcl, SecurityGroup, Vpc } from '../model/types.js';
+import type { AuditModel, NetworkAcl, NetworkInterface, SecurityGroup, Vpc } from '../model/types.js';
 
 /** The resource a rule checks, by its scope. */
 export interface ScopeResources {
   readonly 'security-group': SecurityGroup;
   readonly 'network-acl': NetworkAcl;
   readonly vpc: Vpc;
+  readonly 'network-interface': NetworkInterface;
 }
 export type RuleScope = keyof ScopeResources;
 
@@ -15,6 +16,7 @@ export const SCOPE_KIND: Readonly<Record<RuleScope, DataKind>> = {
   'security-group': 'securityGroups',
   'network-acl': 'networkAcls',
   vpc: 'vpcs',
+  'network-interface': 'networkInterfaces',
 };
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;

@@ -9,7 +9,7 @@ import type { RawSnapshot } from '../../src/collect/types.js';
 import { SgAuditError } from '../../src/errors.js';
 import { DATA_KINDS, DATA_KIND_INFO, type DataKind } from '../../src/model/kinds.js';
 import { normalize } from '../../src/model/normalize.js';
-import { ACCOUNT, eni, group, instance, snapshot, tcp } from '../helpers/builders.js';
+import { ACCOUNT, egressOnlyInternetGateway, eni, group, instance, internetGateway, route, routeTable, snapshot, tcp } from '../helpers/builders.js';
 import { REPO_ROOT, runMain } from '../helpers/cli.js';
 
 // The prefix has an underscore so no temp path component looks like a region or an account id.
@@ -173,9 +173,33 @@ describe('loadInputs: placing files in account × region scopes', () => {
       expected: { scopes: [`${ACCOUNT}/us-east-1: securityGroups=1`], warnings: [/skipped .*notes\.json: not recognized as aws ec2 describe-\* output \(top-level key Foo\)/] },
     },
     {
-      name: 'a recognized but unused file ({"RouteTables": []}) is silently ignored',
-      input: { tree: { 'us-east-1/sgs.json': { SecurityGroups: [group({ id: 'sg-1' })] }, 'us-east-1/rtbs.json': { RouteTables: [] } } },
+      name: 'a recognized but unused file ({"NatGateways": []}) is silently ignored',
+      input: { tree: { 'us-east-1/sgs.json': { SecurityGroups: [group({ id: 'sg-1' })] }, 'us-east-1/nats.json': { NatGateways: [] } } },
       expected: { scopes: [`${ACCOUNT}/us-east-1: securityGroups=1`], warnings: [] },
+    },
+    {
+      name: 'route tables, internet gateways and egress-only gateways are detected by their top-level keys',
+      input: {
+        tree: {
+          'us-east-1/sgs.json': { SecurityGroups: [group({ id: 'sg-1' })] },
+          'us-east-1/describe-route-tables.json': { RouteTables: [routeTable({ main: true, routes: [route('0.0.0.0/0', 'igw-1')] })] },
+          'us-east-1/describe-internet-gateways.json': { InternetGateways: [internetGateway(), internetGateway({ id: 'igw-2' })] },
+          'us-east-1/describe-egress-only-internet-gateways.json': { EgressOnlyInternetGateways: [egressOnlyInternetGateway()] },
+        },
+      },
+      expected: { scopes: [`${ACCOUNT}/us-east-1: egressOnlyInternetGateways=1 internetGateways=2 routeTables=1 securityGroups=1`], warnings: [] },
+    },
+    {
+      name: 'bare arrays of route tables, internet gateways and egress-only gateways (--query) are detected',
+      input: {
+        tree: {
+          'us-east-1/sgs.json': { SecurityGroups: [group({ id: 'sg-1' })] },
+          'us-east-1/rtbs.json': [routeTable({ routes: [] })],
+          'us-east-1/igws.json': [internetGateway()],
+          'us-east-1/eigws.json': [egressOnlyInternetGateway()],
+        },
+      },
+      expected: { scopes: [`${ACCOUNT}/us-east-1: egressOnlyInternetGateways=1 internetGateways=1 routeTables=1 securityGroups=1`], warnings: [] },
     },
     {
       name: 'non-.json files and dot files are not read',
@@ -210,13 +234,13 @@ describe('loadInputs: placing files in account × region scopes', () => {
   test('origins name the files; inputs list every file read', async () => {
     const root = tempTree({
       'us-east-1/sgs.json': { SecurityGroups: [group({ id: 'sg-1' })] },
-      'us-east-1/rtbs.json': { RouteTables: [] },
+      'us-east-1/nats.json': { NatGateways: [] },
     });
     const snap = await loadInputs([root]);
     const sgs = snap.scopes[0]?.kinds.securityGroups;
     assert.ok(sgs?.status === 'ok');
     assert.deepEqual(sgs.parts.map((p) => p.origin), [path.join(root, 'us-east-1', 'sgs.json')]);
-    assert.deepEqual(snap.inputs, [path.join(root, 'us-east-1', 'rtbs.json'), path.join(root, 'us-east-1', 'sgs.json')]);
+    assert.deepEqual(snap.inputs, [path.join(root, 'us-east-1', 'nats.json'), path.join(root, 'us-east-1', 'sgs.json')]);
   });
 
   test('a single file given explicitly', async () => {
@@ -504,7 +528,7 @@ describe('loadInputs: errors', () => {
     },
     {
       name: 'only a recognized but unused file has no security group data',
-      input: { tree: { 'rtbs.json': { RouteTables: [] } }, paths: ['rtbs.json'] },
+      input: { tree: { 'nats.json': { NatGateways: [] } }, paths: ['nats.json'] },
       expected: { message: /no security group data in/ },
     },
     {

@@ -160,7 +160,7 @@ describe('parseSnapshot', () => {
   const ok: { name: string; input: unknown; expected: RawScope[] }[] = [
     {
       name: 'unknown kinds (from a newer sg-audit) are ignored',
-      input: { ...header, scopes: [{ region: 'us-east-1', kinds: { routeTables: { status: 'ok', items: [{ RouteTableId: 'rtb-1' }] }, securityGroups: { status: 'ok', items: [] } } }] },
+      input: { ...header, scopes: [{ region: 'us-east-1', kinds: { natGateways: { status: 'ok', items: [{ NatGatewayId: 'nat-1' }] }, securityGroups: { status: 'ok', items: [] } } }] },
       expected: [{ region: 'us-east-1', kinds: { securityGroups: { status: 'ok', parts: [{ origin: 's.json', items: [] }] } } }],
     },
     {

@@ -1,13 +1,17 @@
 // Named-field builders for raw (SDK / CLI-shaped) data, so a test reads as its scenario:
 //   group({ name: 'web', ingress: [tcp(22, '0.0.0.0/0'), all('::/0')] })
 import type {
+  EgressOnlyInternetGateway,
   FlowLog,
+  InternetGateway,
   IpPermission,
   ManagedPrefixList,
   NetworkAcl,
   NetworkAclEntry,
   NetworkInterface,
   Reservation,
+  Route,
+  RouteTable,
   SecurityGroup,
   SecurityGroupRule,
   StaleSecurityGroup,
@@ -97,6 +101,9 @@ export interface EniSpec {
   publicIp?: string;
   type?: string;
   requesterManaged?: boolean;
+  subnetId?: string;
+  ipv6?: string[];
+  denyAllIgwTraffic?: boolean;
 }
 
 export function eni(spec: EniSpec): NetworkInterface {
@@ -105,13 +112,15 @@ export function eni(spec: EniSpec): NetworkInterface {
     OwnerId: ACCOUNT,
     AvailabilityZone: `${REGION}a`,
     VpcId: spec.vpcId ?? 'vpc-1',
-    SubnetId: 'subnet-1',
+    SubnetId: spec.subnetId ?? 'subnet-1',
     Groups: spec.groups.map((GroupId) => ({ GroupId })),
     InterfaceType: (spec.type ?? 'interface') as NetworkInterface['InterfaceType'],
     RequesterManaged: spec.requesterManaged ?? false,
     Status: 'in-use',
     ...(spec.instanceId ? { Attachment: { InstanceId: spec.instanceId, DeviceIndex: 0, Status: 'attached' } } : {}),
     ...(spec.publicIp ? { Association: { PublicIp: spec.publicIp, IpOwnerId: 'amazon' } } : {}),
+    ...(spec.ipv6 ? { Ipv6Addresses: spec.ipv6.map((Ipv6Address) => ({ Ipv6Address })) } : {}),
+    ...(spec.denyAllIgwTraffic ? { DenyAllIgwTraffic: true } : {}),
   };
 }
 
@@ -201,6 +210,64 @@ export function networkAcl(spec: { id?: string; vpcId?: string; isDefault?: bool
   };
 }
 
+/**
+ * One route as DescribeRouteTables returns it: the destination's family picks the field, the
+ * target's prefix the target field. `route('0.0.0.0/0', 'igw-1')`, `route('::/0', 'eigw-1')`.
+ */
+export function route(destination: string, target: string, state: 'active' | 'blackhole' = 'active'): Route {
+  const dest = destination.startsWith('pl-')
+    ? { DestinationPrefixListId: destination }
+    : destination.includes(':')
+      ? { DestinationIpv6CidrBlock: destination }
+      : { DestinationCidrBlock: destination };
+  const field = target.startsWith('nat-')
+    ? 'NatGatewayId'
+    : target.startsWith('eigw-')
+      ? 'EgressOnlyInternetGatewayId'
+      : target.startsWith('tgw-')
+        ? 'TransitGatewayId'
+        : target.startsWith('pcx-')
+          ? 'VpcPeeringConnectionId'
+          : 'GatewayId';
+  return { ...dest, [field]: target, State: state, Origin: 'CreateRoute' };
+}
+
+/** A route table; `main` makes it the VPC's main table (an association with Main: true and no subnet). */
+export function routeTable(spec: { id?: string; vpcId?: string; main?: boolean; subnets?: string[]; routes: Route[] }): RouteTable {
+  const id = spec.id ?? nextId('rtb');
+  return {
+    RouteTableId: id,
+    VpcId: spec.vpcId ?? 'vpc-1',
+    OwnerId: ACCOUNT,
+    Associations: [
+      ...(spec.main ? [{ Main: true, RouteTableAssociationId: `rtbassoc-main-${id}`, RouteTableId: id, AssociationState: { State: 'associated' as const } }] : []),
+      ...(spec.subnets ?? []).map((SubnetId, i) => ({
+        Main: false,
+        RouteTableAssociationId: `rtbassoc-${i}-${id}`,
+        RouteTableId: id,
+        SubnetId,
+        AssociationState: { State: 'associated' as const },
+      })),
+    ],
+    Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active', Origin: 'CreateRouteTable' }, ...spec.routes],
+  };
+}
+
+export function internetGateway(spec: { id?: string; vpcIds?: string[] } = {}): InternetGateway {
+  return {
+    InternetGatewayId: spec.id ?? 'igw-1',
+    OwnerId: ACCOUNT,
+    Attachments: (spec.vpcIds ?? ['vpc-1']).map((VpcId) => ({ VpcId, State: 'attached' as const })),
+  };
+}
+
+export function egressOnlyInternetGateway(spec: { id?: string; vpcIds?: string[] } = {}): EgressOnlyInternetGateway {
+  return {
+    EgressOnlyInternetGatewayId: spec.id ?? 'eigw-1',
+    Attachments: (spec.vpcIds ?? ['vpc-1']).map((VpcId) => ({ VpcId, State: 'attached' as const })),
+  };
+}
+
 export function flowLog(spec: { resourceId: string; status?: string; deliverStatus?: string; id?: string }): FlowLog {
   return {
     FlowLogId: spec.id ?? nextId('fl'),
@@ -284,6 +351,9 @@ export interface ScopeSpec {
   /** Entries by prefix-list id (GetManagedPrefixListEntries). */
   prefixListEntries?: Record<string, string[]>;
   staleSecurityGroups?: StaleSecurityGroup[];
+  routeTables?: RouteTable[];
+  internetGateways?: InternetGateway[];
+  egressOnlyInternetGateways?: EgressOnlyInternetGateway[];
   region?: string;
   account?: string;
   /** Kinds whose collection failed, with the error code. */
@@ -310,6 +380,9 @@ export function rawScope(spec: ScopeSpec): RawScope {
       Object.entries(spec.prefixListEntries).map(([PrefixListId, cidrs]) => ({ PrefixListId, Entries: cidrs.map((Cidr) => ({ Cidr })) })),
   );
   put('staleSecurityGroups', spec.staleSecurityGroups);
+  put('routeTables', spec.routeTables);
+  put('internetGateways', spec.internetGateways);
+  put('egressOnlyInternetGateways', spec.egressOnlyInternetGateways);
   for (const [kind, code] of Object.entries(spec.failed ?? {}) as [DataKind, string][]) {
     kinds[kind] = { status: 'error', error: { code, message: `${code} (test)`, operation: `Describe ${kind}` } };
   }

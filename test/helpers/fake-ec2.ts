@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type {
-  FlowLog, Instance, InternetGateway, ManagedPrefixList, NetworkAcl, NetworkInterface, PrefixListEntry,
+  EgressOnlyInternetGateway, FlowLog, Instance, InternetGateway, ManagedPrefixList, NetworkAcl, NetworkInterface, PrefixListEntry,
   Region, Reservation, RouteTable, SecurityGroup, SecurityGroupRule, StaleSecurityGroup, Subnet, Tag, Vpc,
 } from '@aws-sdk/client-ec2';
 
@@ -19,6 +19,7 @@ export interface RegionFixture {
   routeTables?: RouteTable[];
   networkAcls?: NetworkAcl[];
   internetGateways?: InternetGateway[];
+  egressOnlyInternetGateways?: EgressOnlyInternetGateway[];
   securityGroupRules?: SecurityGroupRule[];
   managedPrefixLists?: ManagedPrefixList[];
   /** Entries by PrefixListId, served by GetManagedPrefixListEntries. */
@@ -179,6 +180,7 @@ const WIRE_SPEC: Record<string, string> = {
   PropagatingVgw: 'GatewayId',
   InternetGateway: 'InternetGatewayId OwnerId Attachments=attachmentSet:InternetGatewayAttachment Tags=tagSet:Tag',
   InternetGatewayAttachment: 'State VpcId',
+  EgressOnlyInternetGateway: 'EgressOnlyInternetGatewayId Attachments=attachmentSet:InternetGatewayAttachment Tags=tagSet:Tag',
   NetworkAcl: 'NetworkAclId VpcId OwnerId IsDefault=default Entries=entrySet:NetworkAclEntry '
     + 'Associations=associationSet:NetworkAclAssociation Tags=tagSet:Tag',
   NetworkAclEntry: 'RuleNumber Protocol RuleAction Egress CidrBlock Ipv6CidrBlock IcmpTypeCode:IcmpTypeCode PortRange:PortRange',
@@ -424,6 +426,12 @@ const ACTIONS: Record<string, ListSpec> = {
     ids: { InternetGatewayId: [(g) => g.InternetGatewayId, 'InvalidInternetGatewayID.NotFound'] },
     filters: { 'internet-gateway-id': (g) => g.InternetGatewayId, 'attachment.vpc-id': (g) => g.Attachments?.map((a) => a.VpcId) },
   }),
+  DescribeEgressOnlyInternetGateways: list<EgressOnlyInternetGateway>({
+    // The model caps this call's MaxResults at 255, not 1000.
+    result: 'egressOnlyInternetGatewaySet', shape: 'EgressOnlyInternetGateway', maxResults: [5, 255], items: (r) => r.egressOnlyInternetGateways,
+    ids: { EgressOnlyInternetGatewayId: [(g) => g.EgressOnlyInternetGatewayId, 'InvalidEgressOnlyInternetGatewayId.NotFound'] },
+    filters: { 'egress-only-internet-gateway-id': (g) => g.EgressOnlyInternetGatewayId },
+  }),
   DescribeNetworkAcls: list<NetworkAcl>({
     result: 'networkAclSet', shape: 'NetworkAcl', maxResults: PAGE_5_1000, items: (r) => r.networkAcls,
     ids: { NetworkAclId: [(a) => a.NetworkAclId, 'InvalidNetworkAclID.NotFound'] },
@@ -539,7 +547,7 @@ interface TokenState { scope: string; offset: number; page: number }
 const FIXTURE_SHAPES: Record<Exclude<keyof RegionFixture, 'prefixListEntries'>, string> = {
   securityGroups: 'SecurityGroup', securityGroupRules: 'SecurityGroupRule', networkInterfaces: 'NetworkInterface',
   reservations: 'Reservation', vpcs: 'Vpc', subnets: 'Subnet', routeTables: 'RouteTable', networkAcls: 'NetworkAcl',
-  internetGateways: 'InternetGateway', managedPrefixLists: 'ManagedPrefixList', flowLogs: 'FlowLog',
+  internetGateways: 'InternetGateway', egressOnlyInternetGateways: 'EgressOnlyInternetGateway', managedPrefixLists: 'ManagedPrefixList', flowLogs: 'FlowLog',
   staleSecurityGroups: 'StaleSecurityGroup',
 };
 

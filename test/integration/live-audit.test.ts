@@ -12,6 +12,7 @@ import type { RawKindResult } from '../../src/collect/types.js';
 import { DATA_KINDS, DATA_KIND_INFO, type DataKind } from '../../src/model/kinds.js';
 import type { AuditReport } from '../../src/report/types.js';
 import { main } from '../../src/cli/main.js';
+import { normalize } from '../../src/model/normalize.js';
 import { fakeAwsHome, runBin, runMain, useFakeAwsProfile } from '../helpers/cli.js';
 import { startFakeEc2, type Fault, type FakeEc2, type FaultContext, type RecordedRequest } from '../helpers/fake-ec2.js';
 import { ACCOUNT_ID, EXPECTED_FINDINGS, EXPECTED_RULES, acceptanceRegion, writeCliFiles } from '../fixtures/acceptance-account.js';
@@ -83,7 +84,7 @@ const operationsFor = (kinds: readonly DataKind[]) => [...new Set(kinds.map(oper
 const kindsOfRule = (id: string): DataKind[] => {
   const rule = RULES.find((r) => r.meta.id === id);
   assert.ok(rule, `${id} is registered`);
-  const scopeKind: Record<string, DataKind> = { 'security-group': 'securityGroups', 'network-acl': 'networkAcls', vpc: 'vpcs' };
+  const scopeKind: Record<string, DataKind> = { 'security-group': 'securityGroups', 'network-acl': 'networkAcls', vpc: 'vpcs', 'network-interface': 'networkInterfaces' };
   return [...new Set<DataKind>(['securityGroups', scopeKind[rule.meta.scope] as DataKind, ...rule.meta.requires, ...(rule.meta.uses ?? [])])];
 };
 
@@ -335,6 +336,33 @@ describe('live audit over the fake EC2 endpoint', () => {
     assert.equal(code, 1);
     assert.deepEqual(Object.keys(fake.countByAction()).sort(), operationsFor(kindsOfRule('ssh-open-to-internet')));
     assert.ok(!('DescribeStaleSecurityGroups' in fake.countByAction()));
+  });
+
+  test('route tables, internet gateways and egress-only gateways: collected page by page at their own MaxResults, and normalized', async () => {
+    reset();
+    const kinds: DataKind[] = ['securityGroups', 'routeTables', 'internetGateways', 'egressOnlyInternetGateways'];
+    const snap = await collectLive({ regions: ['us-east-1'], kinds, profile: 'fake', endpointUrl: fake.url });
+    assert.deepEqual(Object.keys(fake.countByAction()).sort(), ['DescribeEgressOnlyInternetGateways', 'DescribeInternetGateways', 'DescribeRouteTables', 'DescribeSecurityGroups']);
+    for (const [operation, pageSize] of [['DescribeRouteTables', '100'], ['DescribeInternetGateways', '1000'], ['DescribeEgressOnlyInternetGateways', '255']] as const) {
+      assert.ok(inRegion('us-east-1', operation).every((r) => r.params['MaxResults'] === pageSize), `${operation} asks for MaxResults ${pageSize}`);
+    }
+    const us = snap.scopes.find((s) => s.region === 'us-east-1');
+    const items = (kind: DataKind) => {
+      const result = us?.kinds[kind];
+      return result?.status === 'ok' ? result.parts.flatMap((p) => p.items) : [];
+    };
+    assert.equal(items('routeTables').length, US.routeTables?.length);
+    assert.equal(items('internetGateways').length, US.internetGateways?.length);
+    assert.equal(items('egressOnlyInternetGateways').length, US.egressOnlyInternetGateways?.length);
+    const m = normalize(snap);
+    const publicTable = m.routeTables.find((t) => t.main);
+    assert.deepEqual(publicTable?.routes.map((r) => `${r.destination?.text} ${r.targetType} ${r.state}`), ['10.0.0.0/8 local active', '0.0.0.0/0 igw active']);
+    const privateTable = m.routeTables.find((t) => !t.main);
+    assert.deepEqual(privateTable?.routes.map((r) => r.targetType), ['local', 'nat', 'eigw']);
+    assert.equal(privateTable?.subnetIds.length, 1);
+    assert.deepEqual(m.internetGateways.map((g) => g.vpcIds.length), [1, 1]);
+    assert.equal(m.egressOnlyInternetGateways[0]?.id, US.egressOnlyInternetGateways?.[0]?.EgressOnlyInternetGatewayId);
+    assert.deepEqual(fake.violations, []);
   });
 
   test('progress: per-id calls are counted as they become known, and every counted call is reported done', async () => {

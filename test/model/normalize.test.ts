@@ -11,15 +11,19 @@ import {
   REGION,
   aclEntry,
   all,
+  egressOnlyInternetGateway,
   eni,
   flowLog,
   group,
   icmp,
   instance,
+  internetGateway,
   model,
   networkAcl,
   prefixList,
   proto,
+  route,
+  routeTable,
   rulesOf,
   snapshot,
   staleGroup,
@@ -693,6 +697,9 @@ describe('scopes: data-kind status and account', () => {
       ['prefixLists', { state: 'absent' }],
       ['prefixListEntries', { state: 'absent' }],
       ['staleSecurityGroups', { state: 'absent' }],
+      ['routeTables', { state: 'absent' }],
+      ['internetGateways', { state: 'absent' }],
+      ['egressOnlyInternetGateways', { state: 'absent' }],
     ];
     assert.deepEqual([...scope.kinds.entries()], expected);
   });
@@ -1001,6 +1008,93 @@ describe('subnets', () => {
 
   test('a subnet without SubnetId is an input error', () => {
     assert.throws(() => normalize(raw(kindScope('subnets', [{ VpcId: 'vpc-1' }], 'subnets.json'))), /subnets\.json: Subnets\[0\]\.SubnetId is missing/);
+  });
+});
+
+describe('route tables and internet gateways', () => {
+  test('a table: main flag, subnet associations, routes with destination, target type and state', () => {
+    const m = model({
+      routeTables: [
+        routeTable({
+          id: 'rtb-a',
+          main: true,
+          subnets: ['subnet-2', 'subnet-1'],
+          routes: [route('0.0.0.0/0', 'igw-1'), route('::/0', 'eigw-1'), route('10.9.0.0/16', 'pcx-1', 'blackhole'), route('pl-0123456789abcdef0', 'vpce-1')],
+        }),
+      ],
+    });
+    const table = m.routeTables[0];
+    assert.ok(table);
+    assert.equal(table.id, 'rtb-a');
+    assert.equal(table.vpcId, 'vpc-1');
+    assert.equal(table.main, true);
+    assert.deepEqual(table.subnetIds, ['subnet-1', 'subnet-2']);
+    assert.deepEqual(
+      table.routes.map((r) => [r.destination?.text ?? r.prefixListId, r.targetType, r.targetId, r.state]),
+      [
+        ['10.0.0.0/16', 'local', 'local', 'active'],
+        ['0.0.0.0/0', 'igw', 'igw-1', 'active'],
+        ['::/0', 'eigw', 'eigw-1', 'active'],
+        ['10.9.0.0/16', 'pcx', 'pcx-1', 'blackhole'],
+        ['pl-0123456789abcdef0', 'vpce', 'vpce-1', 'active'],
+      ],
+    );
+    assert.equal(table.routes[2]?.destination?.family, 'ipv6');
+  });
+
+  test('NAT, transit gateway and core network targets; a missing State reads as active', () => {
+    const raw = routeTable({ id: 'rtb-b', routes: [] });
+    raw.Routes = [
+      { DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-1' },
+      { DestinationCidrBlock: '172.16.0.0/12', TransitGatewayId: 'tgw-1', State: 'active' },
+      { DestinationCidrBlock: '192.168.0.0/16', CoreNetworkArn: 'arn:aws:networkmanager::111122223333:core-network/core-network-1', State: 'active' },
+    ];
+    const routes = model({ routeTables: [raw] }).routeTables[0]?.routes ?? [];
+    assert.deepEqual(routes.map((r) => [r.targetType, r.state]), [['nat', 'active'], ['tgw', 'active'], ['core-network', 'active']]);
+  });
+
+  test('disassociated and gateway (edge) associations route no subnet; a non-main table is not main', () => {
+    const raw = routeTable({ id: 'rtb-c', subnets: ['subnet-1'], routes: [] });
+    raw.Associations = [
+      ...(raw.Associations ?? []),
+      { Main: false, SubnetId: 'subnet-gone', AssociationState: { State: 'disassociated' } },
+      { Main: false, GatewayId: 'igw-1', AssociationState: { State: 'associated' } },
+    ];
+    const table = model({ routeTables: [raw] }).routeTables[0];
+    assert.deepEqual(table?.subnetIds, ['subnet-1']);
+    assert.equal(table?.main, false);
+  });
+
+  test('a route without a destination, or with a bad one, is an input error naming the file and path', () => {
+    assert.throws(
+      () => normalize(raw(kindScope('routeTables', [{ RouteTableId: 'rtb-1', Routes: [{ GatewayId: 'igw-1' }] }], 'rtbs.json'))),
+      /rtbs\.json: RouteTables\[0\]\.Routes\[0\] has no destination/,
+    );
+    assert.throws(
+      () => normalize(raw(kindScope('routeTables', [{ RouteTableId: 'rtb-1', Routes: [{ DestinationIpv6CidrBlock: '::/200', GatewayId: 'igw-1' }] }], 'rtbs.json'))),
+      /rtbs\.json: RouteTables\[0\]\.Routes\[0\]\.DestinationIpv6CidrBlock "::\/200" is not a CIDR/,
+    );
+  });
+
+  test('internet gateways and egress-only gateways with their attached VPCs (detached ones left out)', () => {
+    const igw = internetGateway({ id: 'igw-a', vpcIds: ['vpc-2'] });
+    igw.Attachments = [...(igw.Attachments ?? []), { VpcId: 'vpc-old', State: 'detached' }];
+    // AWS reports an attached internet gateway as "available".
+    igw.Attachments.push({ VpcId: 'vpc-1', State: 'available' as 'attached' });
+    const m = model({ internetGateways: [igw], egressOnlyInternetGateways: [egressOnlyInternetGateway({ id: 'eigw-a', vpcIds: ['vpc-2'] })] });
+    assert.deepEqual(m.internetGateways, [{ id: 'igw-a', accountId: ACCOUNT, region: REGION, vpcIds: ['vpc-1', 'vpc-2'] }]);
+    assert.deepEqual(m.egressOnlyInternetGateways, [{ id: 'eigw-a', accountId: ACCOUNT, region: REGION, vpcIds: ['vpc-2'] }]);
+  });
+
+  test('an interface: DenyAllIgwTraffic, and a resource ref named after its instance', () => {
+    const m = model({ interfaces: [eni({ id: 'eni-a', groups: [], instanceId: 'i-9', denyAllIgwTraffic: true, ipv6: ['2600::1'] })] });
+    const nic = m.interfaces[0];
+    assert.equal(nic?.denyAllIgwTraffic, true);
+    assert.deepEqual(nic?.ipv6Addresses, ['2600::1']);
+    assert.deepEqual(nic?.ref, {
+      type: 'network-interface', id: 'eni-a', name: 'i-9', arn: `arn:aws:ec2:${REGION}:${ACCOUNT}:network-interface/eni-a`,
+      accountId: ACCOUNT, region: REGION, vpcId: 'vpc-1', origin: 'test networkInterfaces',
+    });
   });
 });
 

@@ -105,7 +105,7 @@ describe('html report in Chromium', () => {
       failing: s.failing,
     });
     assert.equal(await page.locator('.verdict').textContent(), 'FAIL');
-    assert.equal(await page.title(), 'sg-audit FAIL: 73 findings · 123456789012 · 2026-01-02T03:04:05.000Z');
+    assert.equal(await page.title(), 'sg-audit FAIL: 79 findings · 123456789012 · 2026-01-02T03:04:05.000Z');
     // The script ran: the filters are shown and count every finding.
     assert.equal(await page.locator('#filters').isVisible(), true);
     assert.equal(await page.locator('#filter-status').textContent(), `Showing ${demo.report.findings.length} of ${demo.report.findings.length} findings`);

@@ -175,7 +175,7 @@ describe('html report', () => {
       assert.ok(page.includes(`data-count="${key}">${value}<`), `${key} = ${value}`);
     }
     assert.ok(page.includes('<span class="verdict verdict-fail" data-status="fail">FAIL</span>'));
-    assert.ok(page.includes('<title>sg-audit FAIL: 73 findings · 123456789012 · 2026-01-02T03:04:05.000Z</title>'));
+    assert.ok(page.includes('<title>sg-audit FAIL: 79 findings · 123456789012 · 2026-01-02T03:04:05.000Z</title>'));
     for (const rule of report.rules) assert.ok(page.includes(`<tr id="rule-${rule.id}">`), rule.id);
     // A copyable command for each finding that has one.
     assert.equal((page.match(/<div class="command"><pre><code>/g) ?? []).length, report.findings.filter((f) => f.remediationCommand).length);
@@ -205,7 +205,7 @@ describe('html report', () => {
     assert.ok(page.includes('<input type="checkbox" id="filter-new"> New only <span class="n">1</span>'));
     assert.equal((page.match(/<span class="badge flag-new">New<\/span>/g) ?? []).length, 1);
     assert.ok(page.includes('<strong>Suppressed:</strong> kept for &lt;DR&gt; <span class="muted">(owner <strong>ops</strong> · expires <strong>2026-06-30</strong> · <code>suppressions[0]</code>)</span>'));
-    assert.match(page, /data-count="baseline-new">1<.*data-count="baseline-unchanged">72<.*data-count="baseline-fixed">1</s);
+    assert.match(page, /data-count="baseline-new">1<.*data-count="baseline-unchanged">78<.*data-count="baseline-fixed">1</s);
     assert.ok(page.includes('<h3 class="fixed-title">Fixed since the baseline (1)</h3>'));
     assert.ok(page.includes('<section id="suppressions"'));
   });

@@ -94,7 +94,7 @@ describe('markdown report', () => {
 
   test('the heading says the verdict in plain words', async () => {
     const report = await jsonReport(DEMO);
-    assert.match(renderMarkdown(report, ctx), /^## sg-audit: FAIL\n\n18 findings at or above \*\*high\*\* fail the run\./);
+    assert.match(renderMarkdown(report, ctx), /^## sg-audit: FAIL\n\n24 findings at or above \*\*high\*\* fail the run\./);
     const pass = { ...report, summary: { ...report.summary, status: 'pass' as const, failing: 0 } };
     assert.match(renderMarkdown(pass, ctx), /^## sg-audit: PASS\n/);
     const incomplete = { ...report, summary: { ...report.summary, status: 'incomplete' as const } };
@@ -168,7 +168,7 @@ describe('markdown report', () => {
     assert.ok(rows > 50 && rows < findings.length, `${rows} rows`);
     assert.ok(md.includes(`… and ${findings.length - rows} more findings (see the full report)`));
     // The first rows are the worst; errors are listed however many findings there are.
-    assert.match(md, /#### Critical \(180\)\n/);
+    assert.match(md, /#### Critical \(540\)\n/);
     assert.ok(md.includes('### Errors: the audit is incomplete (80)'));
     assert.ok(md.includes('- … and 30 more errors (see the full report)'));
     assert.match(md, /^## sg-audit: INCOMPLETE\n/);
@@ -210,7 +210,7 @@ describe('markdown report', () => {
     writeFileSync(baselineFile, JSON.stringify({ ...earlier, findings: [gone, ...kept, fixed] }));
     const md = await markdown([...DEMO, '--baseline', baselineFile]);
     assertWellFormed(md);
-    assert.match(md, /\*\*Baseline\*\* \(.*baseline\\?\.json.*, run `2026-01-02T03:04:05\.000Z`\): \*\*2 new\*\* · 71 unchanged · 1 fixed\n/);
+    assert.match(md, /\*\*Baseline\*\* \(.*baseline\\?\.json.*, run `2026-01-02T03:04:05\.000Z`\): \*\*2 new\*\* · 77 unchanged · 1 fixed\n/);
     assert.equal((md.match(/\| \*\*new\*\* · /g) ?? []).length, 2);
     assert.ok(md.includes('### Fixed since the baseline (1)'));
     assert.ok(md.includes('an old finding &lt;b&gt;&#64;someone&lt;/b&gt;'));
