@@ -13,12 +13,20 @@ import { HIGH_RISK_PORTS } from './high-risk-port-open-to-internet.js';
 type PortProtocol = 'tcp' | 'udp';
 const PORT_SPECS = { type: 'array', items: { type: 'string', format: 'port-spec' }, uniqueItems: true } as const;
 
-interface ExposedOptions {
+export interface ExposedOptions {
   authorized: string[];
   criticalPorts?: string[];
 }
 
 type PortSets = Readonly<Record<PortProtocol, readonly PortRange[]>>;
+
+/** What grades reachable ports, per protocol: the critical ones, and the ones meant to be public. */
+export interface ExposureGrading {
+  readonly critical: PortSets;
+  readonly authorized: PortSets;
+}
+
+type OptionsOf = RuleContext<ExposedOptions, string>['optionsOf'];
 
 const rangesOf = (spans: readonly PortSpan[], protocol: PortProtocol): PortRange[] =>
   mergePortRanges(spans.filter((s) => s.protocol === protocol).map(({ from, to }) => ({ from, to })));
@@ -27,7 +35,7 @@ const rangesOf = (spans: readonly PortSpan[], protocol: PortProtocol): PortRange
  * The admin and high-risk ports: those ssh-, rdp- and high-risk-port-open-to-internet check, with
  * their configured options (enabled or not), so one list of "dangerous" ports serves the catalog.
  */
-function portsOfPortRules(optionsOf: RuleContext<ExposedOptions, string>['optionsOf']): PortSpan[] {
+function portsOfPortRules(optionsOf: OptionsOf): PortSpan[] {
   const ints = (value: unknown): number[] => (Array.isArray(value) ? value.filter((v): v is number => typeof v === 'number') : []);
   const spans: PortSpan[] = [];
   for (const port of ints(optionsOf('ssh-open-to-internet')?.['ports'] ?? [22])) spans.push({ protocol: 'tcp', from: port, to: port });
@@ -42,19 +50,27 @@ function portsOfPortRules(optionsOf: RuleContext<ExposedOptions, string>['option
   return spans;
 }
 
-// Derived from the options alone, which hold for every interface of an evaluation: once per context.
-const setsByContext = new WeakMap<object, { critical: PortSets; authorized: PortSets }>();
-
-function portSets(context: RuleContext<ExposedOptions, string>): { critical: PortSets; authorized: PortSets } {
-  let sets = setsByContext.get(context);
-  if (sets) return sets;
+/**
+ * The grading this rule applies with these options (and the port rules' options, through
+ * `optionsOf`). Exported so `sg-audit exposure` ranks interfaces exactly as the rule does.
+ */
+export function exposureGrading(options: ExposedOptions, optionsOf: OptionsOf): ExposureGrading {
   const parse = (specs: readonly string[]) => specs.map(parsePortSpec).filter((s): s is PortSpan => s !== undefined);
-  const critical = context.options.criticalPorts ? parse(context.options.criticalPorts) : portsOfPortRules(context.optionsOf);
-  const authorized = parse(context.options.authorized);
-  sets = {
+  const critical = options.criticalPorts ? parse(options.criticalPorts) : portsOfPortRules(optionsOf);
+  const authorized = parse(options.authorized);
+  return {
     critical: { tcp: rangesOf(critical, 'tcp'), udp: rangesOf(critical, 'udp') },
     authorized: { tcp: rangesOf(authorized, 'tcp'), udp: rangesOf(authorized, 'udp') },
   };
+}
+
+// Derived from the options alone, which hold for every interface of an evaluation: once per context.
+const setsByContext = new WeakMap<object, ExposureGrading>();
+
+function portSets(context: RuleContext<ExposedOptions, string>): ExposureGrading {
+  let sets = setsByContext.get(context);
+  if (sets) return sets;
+  sets = exposureGrading(context.options, context.optionsOf);
   setsByContext.set(context, sets);
   return sets;
 }
@@ -113,14 +129,20 @@ function revokeCommands(region: string, items: readonly ExposedPorts[]): string 
     .join(' && ');
 }
 
-function classify(reachable: readonly Reachable[], sets: { critical: PortSets; authorized: PortSets }): ExposedPorts[] {
+/**
+ * Splits reachable ports into the critical ones and the other ones not authorized; what is left
+ * is authorized (meant to be public).
+ */
+export function gradePorts(r: Reachable, sets: ExposureGrading): { critical: PortRange[]; other: PortRange[] } {
+  const critical = intersectPorts(r.ports, sets.critical[r.protocol]);
+  // The authorized list decides only for the other ports: an admin port is never "authorized" here.
+  const other = subtractPortRanges(subtractPortRanges(r.ports, sets.critical[r.protocol]), sets.authorized[r.protocol]);
+  return { critical, other };
+}
+
+function classify(reachable: readonly Reachable[], sets: ExposureGrading): ExposedPorts[] {
   return reachable
-    .map((r) => {
-      const critical = intersectPorts(r.ports, sets.critical[r.protocol]);
-      // The authorized list decides only for the other ports: an admin port is never "authorized" here.
-      const other = subtractPortRanges(subtractPortRanges(r.ports, sets.critical[r.protocol]), sets.authorized[r.protocol]);
-      return { family: r.family, protocol: r.protocol, critical, other, via: r.via };
-    })
+    .map((r) => ({ family: r.family, protocol: r.protocol, ...gradePorts(r, sets), via: r.via }))
     .filter((e) => e.critical.length > 0 || e.other.length > 0);
 }
 

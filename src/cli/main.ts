@@ -3,6 +3,7 @@
 import { Chalk } from 'chalk';
 import { CommanderError } from 'commander';
 import { RULES } from '../../rules/index.js';
+import instanceExposedToInternet, { exposureGrading, type ExposedOptions } from '../../rules/instance-exposed-to-internet.js';
 import { loadInputs } from '../collect/files.js';
 import type { AssumeRolePlan, ProgressEvent } from '../collect/live.js';
 import { serializeSnapshot } from '../collect/snapshot.js';
@@ -12,12 +13,14 @@ import { evaluate, type Outcome } from '../engine/evaluate.js';
 import { exitCodeFor, type FailOn } from '../engine/gate.js';
 import { dataKindsFor, effectiveRules, findRule, selectRules } from '../engine/select.js';
 import { applySuppressions } from '../engine/suppress.js';
-import { isSgAuditError, usageError } from '../errors.js';
-import { DATA_KINDS, type DataKind } from '../model/kinds.js';
+import { inputError, isSgAuditError, usageError } from '../errors.js';
+import { DATA_KIND_INFO, DATA_KINDS, type DataKind } from '../model/kinds.js';
 import { normalize } from '../model/normalize.js';
 import { readFile } from 'node:fs/promises';
 import { compareWithBaseline } from '../engine/baseline.js';
 import { buildReport } from '../report/build.js';
+import { plural } from '../report/describe.js';
+import { buildExposure, missingData, missingDataHint, renderExposureJson, renderExposureTable } from '../report/exposure.js';
 import { rendererFor, type RenderContext, type RenderedReport } from '../report/formats.js';
 import { mergeReports, parseReport } from '../report/merge.js';
 import { parseBaselineReport } from '../report/read-baseline.js';
@@ -26,7 +29,8 @@ import { explainRule, renderRuleList } from '../report/render-rules.js';
 import { forTerminal } from '../report/sanitize.js';
 import { VERSION } from '../version.js';
 import { planOutputs, type OutputPlan } from './outputs.js';
-import { createProgram, type AuditFlags, type CollectFlags, type LiveFlags, type MergeFlags } from './program.js';
+import { SCOPE_KIND } from '../rules-kit/types.js';
+import { createProgram, type AuditFlags, type CollectFlags, type ExposureFlags, type LiveFlags, type MergeFlags } from './program.js';
 import { checkOutputPath, writeFileAtomic, writeFilesAtomic, writeText } from './write.js';
 
 export interface OutStream {
@@ -172,7 +176,8 @@ async function checkOutputPaths(plans: readonly OutputPlan[], inputs: readonly s
   for (const plan of plans) if (plan.file !== undefined) await checkOutputPath(plan.file, inputs);
 }
 
-async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
+/** --input or the live flags, not both; checked before anything is read or called. */
+function checkSourceFlags(flags: LiveFlags & { input?: string[] }): void {
   if (flags.input && (flags.profile || flags.endpointUrl || flags.roleArn || flags.accounts)) {
     throw usageError('--input audits saved files; --profile, --endpoint-url, --role-arn and --accounts are for live audits', 'use one or the other');
   }
@@ -180,6 +185,10 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   if (flags.input && (flags.region?.length ?? 0) > 1) {
     throw usageError('with --input, --region names the region of files whose data does not say; give one', 'e.g. --region us-east-1');
   }
+}
+
+async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
+  checkSourceFlags(flags);
   // The config is read first: a bad one stops the run (exit 2) before anything is collected.
   const config = await loadConfig(flags.config, io.cwd ?? process.cwd(), RULES);
   const rules = selectRules(RULES, { only: flags.rule ?? [], skip: flags.skipRule ?? [] }, config.rules);
@@ -290,6 +299,67 @@ async function runMerge(files: readonly string[], flags: MergeFlags, io: Io): Pr
   return exitCodeFor(report.findings, report.errors, report.run.failOn);
 }
 
+/**
+ * `sg-audit exposure`: what the internet reaches, per interface. It collects what
+ * instance-exposed-to-internet reads and grades with that rule's default options (the config
+ * file is not read: an inventory is the same for everyone). Exit 0 whatever it lists, 3 on
+ * collection errors (the rest is still printed), 2 when offline input lacks what it needs.
+ */
+async function runExposure(flags: ExposureFlags, io: Io): Promise<number> {
+  checkSourceFlags(flags);
+  if (flags.output) await checkOutputPath(flags.output, flags.input ?? []);
+  const catalog = effectiveRules(RULES);
+  const exposed = catalog.find((r) => r.rule === instanceExposedToInternet);
+  if (!exposed) throw new Error('instance-exposed-to-internet is missing from the rule catalog');
+  const { meta } = exposed.rule;
+  const kinds = dataKindsFor([exposed]);
+  const required = [...new Set<DataKind>([SCOPE_KIND[meta.scope], ...meta.requires])];
+
+  const snapshot = flags.input
+    ? await loadInputs(flags.input, flags.region?.[0] ? { region: flags.region[0] } : {})
+    : await collectLiveSnapshot(flags, kinds, io);
+  if (flags.output && snapshot.source === 'file') await checkOutputPath(flags.output, snapshot.inputs);
+  const model = normalize(snapshot);
+  const missing = missingData(model, required);
+  if (missing.length > 0) {
+    const kindsMissing = [...new Set(missing.flatMap((m) => m.missing))];
+    throw inputError(
+      `the input lacks what reachability needs: ${kindsMissing.map((k) => DATA_KIND_INFO[k].operation).join(', ')} (${plural(missing.length, 'account × region', 'accounts × regions')})`,
+      missingDataHint(missing),
+    );
+  }
+  const optionsById = new Map(catalog.map((r) => [r.rule.meta.id, r.options as Readonly<Record<string, unknown>>]));
+  const report = buildExposure(model, {
+    grading: exposureGrading(exposed.options as ExposedOptions, (id) => optionsById.get(id)),
+    required,
+    kinds,
+    version: VERSION,
+    source: snapshot.source,
+    inputs: snapshot.inputs,
+  });
+
+  const format = flags.format ?? 'table';
+  const toTerminal = !flags.output && Boolean(io.stdout.isTTY);
+  const text =
+    format === 'json'
+      ? renderExposureJson(report)
+      : renderExposureTable(report, {
+          chalk: new Chalk({ level: flags.output ? 0 : colorLevel(flags.color, io.env, toTerminal) }),
+          width: reportWidth(io, toTerminal),
+        });
+  if (flags.output) await writeFileAtomic(flags.output, text);
+  else io.stdout.write(text);
+
+  warn(io, flags.quiet, [...snapshot.warnings, ...model.warnings]);
+  // The table on stdout lists the errors itself.
+  if (format !== 'table' || flags.output) {
+    for (const e of report.errors) {
+      io.stderr.write(`sg-audit: error: ${e.region} ${e.operation}: ${e.code}: ${forTerminal(e.message)}${e.hint ? ` — ${e.hint}` : ''}\n`);
+    }
+  }
+  return report.errors.length > 0 ? 3 : 0;
+}
+
 async function runCollect(flags: CollectFlags, io: Io): Promise<number> {
   if (flags.output) await checkOutputPath(flags.output, []);
   const snapshot = await collectLiveSnapshot(flags, DATA_KINDS, io);
@@ -320,6 +390,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     audit: async (flags) => void (exitCode = await runAudit(flags, io)),
     collect: async (flags) => void (exitCode = await runCollect(flags, io)),
     merge: async (files, flags) => void (exitCode = await runMerge(files, flags, io)),
+    exposure: async (flags) => void (exitCode = await runExposure(flags, io)),
     rules: async (flags) => {
       const chalk = new Chalk({ level: colorLevel(true, io.env, Boolean(io.stdout.isTTY)) });
       io.stdout.write(renderRuleList(RULES, flags.format ?? 'table', chalk));

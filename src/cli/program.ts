@@ -54,12 +54,26 @@ export interface CollectFlags extends LiveFlags {
   debug?: boolean;
 }
 
+/** `sg-audit exposure --format`. */
+export const EXPOSURE_FORMATS = ['table', 'json'] as const;
+export type ExposureFormat = (typeof EXPOSURE_FORMATS)[number];
+
+export interface ExposureFlags extends LiveFlags {
+  input?: string[];
+  format?: ExposureFormat;
+  output?: string;
+  color: boolean;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
 export interface Handlers {
   audit(flags: AuditFlags): Promise<void>;
   rules(flags: { format?: RuleListFormat }): Promise<void>;
   explain(ruleId: string): Promise<void>;
   collect(flags: CollectFlags): Promise<void>;
   merge(files: string[], flags: MergeFlags): Promise<void>;
+  exposure(flags: ExposureFlags): Promise<void>;
 }
 
 const AUDIT_EXAMPLES = `
@@ -97,6 +111,22 @@ security groups are summed; shard errors make the merged audit incomplete.
 Exit codes:
   0  no unsuppressed finding at or above --fail-on   2  usage error, or a file that is not a JSON report
   1  unsuppressed findings at or above --fail-on     3  a shard was incomplete (it lists errors)
+`;
+
+const EXPOSURE_EXAMPLES = `
+Examples:
+  $ sg-audit exposure --input examples/demo-account   what the internet reaches in saved JSON
+  $ sg-audit exposure --profile prod --region all --format json --output exposure.json
+
+One row per network interface the internet can reach: its ports per address family and the path
+(security groups, network ACL, route to an internet gateway, public address). Risk is graded as
+the rule instance-exposed-to-internet does with its default options: critical for SSH, RDP and
+high-risk ports, high for other ports, info when only tcp/80 and tcp/443 are reachable.
+
+Exit codes:
+  0  the inventory is complete (whatever it lists: it is not a gate; use the audit for that)
+  2  usage or input error, or input without the data reachability needs (the error names the files)
+  3  collection errors: what could be computed is still printed
 `;
 
 /** The report options of an audit, which merge shares: --format, --output, --baseline, --fail-on, terminal manners. */
@@ -195,6 +225,20 @@ export function createProgram(version: string, handlers: Handlers): Command {
     .option('--debug', 'show stack traces and library warnings')
     .addHelpText('after', '\nExample:\n  $ sg-audit collect --profile prod --region all --output snapshot.json\n  $ sg-audit --input snapshot.json\n')
     .action((flags: CollectFlags) => handlers.collect(flags));
+
+  addTerminalOptions(
+    addLiveOptions(
+      program
+        .command('exposure')
+        .description('list every network interface the internet can reach, what it reaches and through which path, by risk')
+        .helpOption('-h, --help', 'show help'),
+    )
+      .option('--input <path...>', 'read saved aws ec2 describe-* JSON files or directories instead of calling AWS')
+      .addOption(new Option('--format <name>', 'output format').choices(EXPOSURE_FORMATS).default('table'))
+      .option('--output <file>', 'write to this file, atomically, instead of stdout'),
+  )
+    .addHelpText('after', EXPOSURE_EXAMPLES)
+    .action((flags: ExposureFlags) => handlers.exposure(flags));
 
   addTerminalOptions(
     addReportOptions(
