@@ -376,13 +376,7 @@ async function benchSize(size, kinds) {
           m.note = `${m.requests} requests`;
           return m;
         },
-        fetch: async () => {
-          fake.requests.length = 0;
-          const m = await measure([join(REPO, 'scripts', 'bench', 'bare-fetch.mjs'), planFile]);
-          m.requests = fake.requests.length;
-          m.note = `${m.requests} requests`;
-          return m;
-        },
+        fetch: () => bareFetch(fake, planFile),
       });
       if (fake.violations.length) results.notes.push(`${label} the fake endpoint recorded: ${fake.violations.slice(0, 5).join('; ')}`);
     } finally {
@@ -401,6 +395,15 @@ async function benchSize(size, kinds) {
     }
   }
   if (!opts.keep) rmSync(dir, { recursive: true, force: true });
+}
+
+/** The floor: the bare SDK pagination of a plan against the endpoint, with the requests it made. */
+async function bareFetch(fake, planFile) {
+  fake.requests.length = 0;
+  const m = await measure([join(REPO, 'scripts', 'bench', 'bare-fetch.mjs'), planFile]);
+  m.requests = fake.requests.length;
+  m.note = `${m.requests} requests`;
+  return m;
 }
 
 /** Whether two JSON reports hold the same findings (rule, resource id, key), or how they differ. */
@@ -449,13 +452,7 @@ async function benchRegions(kinds) {
     const r = await series(label, runs, {
       seventeen: audit(SEVENTEEN),
       one: audit(['us-east-1']),
-      fetch: async () => {
-        fake.requests.length = 0;
-        const m = await measure([join(REPO, 'scripts', 'bench', 'bare-fetch.mjs'), planFile]);
-        m.requests = fake.requests.length;
-        m.note = `${m.requests} requests`;
-        return m;
-      },
+      fetch: () => bareFetch(fake, planFile),
     });
     r.fetch.requests = median(r.fetch.runs.filter((m) => m.ok).map((m) => m.requests));
     r.seventeen.requests = median(r.seventeen.runs.filter((m) => m.ok).map((m) => m.requests));

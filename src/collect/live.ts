@@ -314,13 +314,12 @@ async function drain(
     const input: PageInput = { MaxResults: pageSize, ...(token !== undefined ? { NextToken: token } : {}) };
     const page = await withRetry(async () => {
       const response = await fetchPage(input);
-      // Checked inside the retry: a page that is not an EC2 response is retried like a garbled one.
-      pageItems(response, resultKey, operation);
-      return response;
+      // Read inside the retry: a page that is not an EC2 response is retried like a garbled one.
+      return { list: pageItems(response, resultKey, operation), next: (response as { NextToken?: unknown }).NextToken };
     }, retry);
-    for (const item of pageItems(page, resultKey, operation)) items.push(item);
+    for (const item of page.list) items.push(item);
     onPage();
-    const next = (page as { NextToken?: unknown }).NextToken;
+    const next = page.next;
     token = typeof next === 'string' && next !== '' ? next : undefined;
     // An endpoint that hands back a token it gave before would page forever.
     if (token !== undefined) {

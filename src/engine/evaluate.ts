@@ -2,6 +2,7 @@
 // region, or that throws, yields an *error* outcome (shown in every format, exit 3), never a
 // pass. Offline, a rule whose data kind the input does not contain is *skipped* for that
 // region and listed with the file that would enable it.
+import { compareStrings as cmp } from '../compare.js';
 import * as crypto from 'node:crypto';
 import { attachmentsOf, type Attachments } from '../model/attachments.js';
 import { DATA_KIND_INFO, type DataKind } from '../model/kinds.js';
@@ -136,9 +137,6 @@ export function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

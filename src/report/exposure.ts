@@ -2,6 +2,7 @@
 // reaches (TCP/UDP ports per address family) and the path through each layer, ranked by risk.
 // Pure: the model, the grading (instance-exposed-to-internet's, with its options) and the run's
 // facts come in; rows and text go out. Reachability itself is src/model/reachability.ts.
+import { compareStrings as cmp } from '../compare.js';
 import type { ChalkInstance } from 'chalk';
 import { gradePorts, type ExposureGrading } from '../../rules/instance-exposed-to-internet.js';
 import { DATA_KIND_INFO, type DataKind } from '../model/kinds.js';
@@ -122,7 +123,6 @@ export function missingDataHint(missing: readonly MissingData[]): string {
   return `add the output of ${kinds.map((k) => `\`${DATA_KIND_INFO[k].cliCommand}\``).join(' and ')} for ${regions.join(', ')} to --input`;
 }
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const riskRank = (risk: ExposureRisk): number => EXPOSURE_RISKS.indexOf(risk);
 
 export function compareExposure(a: ExposureInterface, b: ExposureInterface): number {

@@ -32,6 +32,7 @@
 //                (summarize in build.ts, the gate in src/engine/gate.ts).
 //   baseline     with --baseline, the merged findings are compared with it (see coverageOf for
 //                what counts as re-checked); without, any shard's baseline section is dropped.
+import { compareStrings as cmp } from '../compare.js';
 import { compareWithBaseline, type Baseline } from '../engine/baseline.js';
 import { compareFindings } from '../engine/evaluate.js';
 import type { FailOn } from '../engine/gate.js';
@@ -184,7 +185,6 @@ interface Shard {
 }
 
 const uniqueSorted = (values: Iterable<string>) => [...new Set(values)].sort();
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** "a.json", "a.json and b.json", "a.json, b.json and c.json". */
 function listing(items: readonly string[]): string {

@@ -8,6 +8,7 @@
 // controls goes through forHtml, in content and in attributes alike; report data never enters
 // the script: the filters read data-* attributes in the DOM. Without JavaScript everything is
 // shown and the filters, which could not work, stay hidden. Pure and deterministic.
+import { compareStrings as cmp } from '../compare.js';
 import { createHash } from 'node:crypto';
 import { pushTo } from '../model/multimap.js';
 import type { ResourceRef } from '../model/types.js';
@@ -51,9 +52,6 @@ function badge(severity: Severity): string {
   return `<span class="badge sev-${severity}">${SEVERITY_LABEL[severity]}</span>`;
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Findings by resource

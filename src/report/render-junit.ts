@@ -30,11 +30,13 @@
 // visible escapes. Cases are sorted by account, region and resource id. Only the whole run is
 // timed (<testsuites time>); suites and cases say time="0" (not measured) because some readers
 // fail on a missing one.
+import { compareStrings as cmp } from '../compare.js';
 import { failingFindings } from '../engine/gate.js';
 import { pushTo } from '../model/multimap.js';
 import { formatPortSpan } from '../rules-kit/port-spec.js';
 import { severityRank } from '../rules-kit/types.js';
 import type { RenderContext } from './formats.js';
+import { plural } from './describe.js';
 import { forTerminal, forXml, truncate } from './sanitize.js';
 import type { AuditError, AuditReport, Outcome, ReportFinding, ReportRule, SkippedRule } from './types.js';
 
@@ -73,13 +75,8 @@ interface TestSuite {
   readonly cases: readonly TestCase[];
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const resourceKey = (ruleId: string, r: { accountId: string; region: string; id: string }) => `${ruleId}\n${r.accountId}\n${r.region}\n${r.id}`;
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 /** Prefixes the account only when the report covers more than one. */
 function scopeLabel(report: AuditReport, accountId: string, region: string): string {

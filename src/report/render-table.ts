@@ -1,7 +1,7 @@
 // The terminal report: findings grouped by severity, then what could not be audited, then one
 // summary line. Pure: the Chalk instance (colour level) and width are injected by the CLI.
 import type { ChalkInstance } from 'chalk';
-import type { Severity } from '../rules-kit/types.js';
+import { SEVERITIES, type Severity } from '../rules-kit/types.js';
 import { forTerminal, truncate } from './sanitize.js';
 import type { AuditReport, Finding, ReportFinding } from './types.js';
 import { pushTo } from '../model/multimap.js';
@@ -14,7 +14,6 @@ export interface TableContext {
   readonly width: number;
 }
 
-const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 export function paintSeverity(chalk: ChalkInstance, severity: Severity, text: string = severity.toUpperCase()): string {
   switch (severity) {
@@ -71,7 +70,7 @@ function findingsTable(findings: readonly ReportFinding[], ctx: TableContext): I
   // Drawn block by block as the text is written, so the whole table is never held at once.
   function* blocks(): Generator<string> {
     let first = true;
-    for (const severity of SEVERITY_ORDER) {
+    for (const severity of SEVERITIES) {
       const rows = findings.filter((f) => f.severity === severity);
       for (let start = 0; start < rows.length; start += ROWS_PER_BLOCK) {
         const block: TableBlock = {
@@ -151,7 +150,7 @@ function skippedLines(report: AuditReport, ctx: TableContext): string[] {
 
 export function summaryLine(report: AuditReport, chalk: ChalkInstance): string {
   const s = report.summary;
-  const severities = SEVERITY_ORDER.filter((sev) => s.bySeverity[sev] > 0)
+  const severities = SEVERITIES.filter((sev) => s.bySeverity[sev] > 0)
     .map((sev) => paintSeverity(chalk, sev, `${s.bySeverity[sev]} ${sev}`))
     .join(', ');
   const parts = [
