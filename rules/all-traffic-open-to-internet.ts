@@ -14,6 +14,7 @@ export default defineRule({
     scope: 'security-group',
     requires: ['securityGroups'],
     uses: PORT_RULE_USES,
+    exposureContext: true,
     description:
       'Flags ingress that opens protocol `all` ("-1": every protocol and port) to all public IPv4 or all ' +
       'public IPv6 space, and ingress that opens every TCP port or every UDP port (1-65535) to it, ' +

@@ -65,6 +65,7 @@ export default defineRule({
     scope: 'security-group',
     requires: ['securityGroups'],
     uses: PORT_RULE_USES,
+    exposureContext: true,
     description:
       'Flags a group whose ingress opens any port of the high-risk list (option `ports`: FTP, Telnet, SMTP, ' +
       'SMB, databases, caches, Docker, Kafka, Elasticsearch … on TCP, and DNS, NetBIOS, SNMP, LDAP, NFS, ' +

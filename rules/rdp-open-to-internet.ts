@@ -9,6 +9,7 @@ export default defineRule({
     scope: 'security-group',
     requires: ['securityGroups'],
     uses: PORT_RULE_USES,
+    exposureContext: true,
     description:
       'Flags a group whose ingress opens TCP or UDP port 3389 (option `ports`) to all public IPv4 or all ' +
       'public IPv6 space: through tcp/udp ranges covering the port or protocol `all` ("-1"), from ' +

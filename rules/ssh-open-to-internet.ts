@@ -9,6 +9,7 @@ export default defineRule({
     scope: 'security-group',
     requires: ['securityGroups'],
     uses: PORT_RULE_USES,
+    exposureContext: true,
     description:
       'Flags a group whose ingress opens TCP port 22 (option `ports`) to all public IPv4 or all public IPv6 ' +
       'space: through a tcp range that covers the port (22, 20-25, 0-65535; protocol "6" counts as tcp) or ' +

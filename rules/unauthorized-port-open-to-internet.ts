@@ -61,6 +61,7 @@ export default defineRule({
     scope: 'security-group',
     requires: ['securityGroups'],
     uses: PORT_RULE_USES,
+    exposureContext: true,
     description:
       'Flags a group whose ingress opens any TCP or UDP port to all public IPv4 or all public IPv6 space ' +
       '(tcp/udp ranges or protocol `all`, from CIDRs or resolved prefix lists whose union holds the whole ' +

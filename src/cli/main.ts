@@ -194,6 +194,8 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   const rules = selectRules(RULES, { only: flags.rule ?? [], skip: flags.skipRule ?? [] }, config.rules);
   // Flag, then config, then high.
   const failOn = (flags.failOn ?? config.failOn ?? 'high') as FailOn;
+  // --no-exposure-context, then the config, then on.
+  const exposureContext = flags.exposureContext !== false && config.exposureContext !== false;
   const plans = planOutputs(flags.format ?? [], flags.output);
   await checkOutputPaths(plans, flags.input ?? []);
   // Read before collecting: a wrong baseline path must not cost a live sweep of every region.
@@ -202,12 +204,12 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   const startedAt = io.now();
   const snapshot = flags.input
     ? await loadInputs(flags.input, flags.region?.[0] ? { region: flags.region[0] } : {})
-    : await collectLiveSnapshot(flags, dataKindsFor(rules), io);
+    : await collectLiveSnapshot(flags, dataKindsFor(rules, { exposureContext }), io);
   if (snapshot.source === 'file') await checkOutputPaths(plans, snapshot.inputs);
 
   const model = normalize(snapshot);
   // Every catalog rule's effective options, so a rule can read another's (enabled or not).
-  const evaluation = evaluate(model, rules, effectiveRules(RULES, config.rules));
+  const evaluation = evaluate(model, rules, effectiveRules(RULES, config.rules), { exposureContext });
   // Expiry is judged on the day the run started (UTC).
   const suppression = applySuppressions(evaluation.findings, config.suppressions, startedAt, evaluation.outcomes);
   const compared = baseline ? compareWithBaseline(suppression.findings, baseline, evaluation.outcomes) : undefined;

@@ -30,6 +30,8 @@ export interface AuditFlags extends LiveFlags {
   config?: string | false;
   rule?: string[];
   skipRule?: string[];
+  /** false for --no-exposure-context; otherwise the config decides (default on). */
+  exposureContext?: boolean;
   color: boolean;
   quiet?: boolean;
   debug?: boolean;
@@ -172,7 +174,11 @@ function addAuditOptions(command: Command, handlers: Handlers): Command {
       )
       .option('--no-config', 'ignore the default config file')
       .option('--rule <id...>', 'run only these rules (even ones the config turns off)')
-      .option('--skip-rule <id...>', 'run every rule but these'),
+      .option('--skip-rule <id...>', 'run every rule but these')
+      .option(
+        '--no-exposure-context',
+        'report groups open to the internet at full severity even when nothing the internet reaches uses them (by default such findings are one level lower, with the reason)',
+      ),
   )
     .addHelpText('after', AUDIT_EXAMPLES)
     .action((flags: AuditFlags) => handlers.audit(flags));

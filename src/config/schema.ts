@@ -110,7 +110,7 @@ const SUPPRESSION = {
 export const CONFIG_SCHEMA = {
   title: 'sg-audit configuration (.sg-audit.yml / .sg-audit.json)',
   type: 'object',
-  'x-expected': 'a map with failOn, rules and suppressions',
+  'x-expected': 'a map with failOn, exposureContext, rules and suppressions',
   'x-hint': 'see examples/sg-audit.example.yml',
   additionalProperties: false,
   properties: {
@@ -118,6 +118,11 @@ export const CONFIG_SCHEMA = {
       enum: [...SEVERITIES, 'none'],
       'x-expected': `a severity (${SEVERITY_LIST}) or none`,
       'x-hint': 'the lowest severity that fails the run; --fail-on overrides it',
+    },
+    exposureContext: {
+      type: 'boolean',
+      'x-expected': 'true or false',
+      'x-hint': 'false reports open groups at full severity even when the internet cannot reach them (as --no-exposure-context)',
     },
     rules: {
       type: 'object',

@@ -8,6 +8,8 @@ export interface AuditConfig {
   readonly file?: string;
   /** The default --fail-on. */
   readonly failOn?: FailOn;
+  /** false: group exposure findings keep their severity even where the internet cannot reach them. */
+  readonly exposureContext?: boolean;
   /** Settings by rule id (every id is a catalog rule). */
   readonly rules: RuleSettingsById;
   readonly suppressions: readonly Suppression[];

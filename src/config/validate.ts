@@ -193,7 +193,7 @@ export function validateConfig(parsed: unknown, file: string, catalog: readonly 
     const error = pickError(validate.errors ?? []);
     throw error ? structureError(file, value, error) : configError(`${file}: is not a valid config`, 'see examples/sg-audit.example.yml');
   }
-  const raw = value as { failOn?: FailOn; rules?: Json; suppressions?: RawSuppression[] };
+  const raw = value as { failOn?: FailOn; exposureContext?: boolean; rules?: Json; suppressions?: RawSuppression[] };
 
   const rules = new Map<string, RuleSettings>();
   for (const [id, setting] of Object.entries(raw.rules ?? {})) {
@@ -212,5 +212,11 @@ export function validateConfig(parsed: unknown, file: string, catalog: readonly 
     return suppression(entry, index);
   });
 
-  return { file, ...(raw.failOn !== undefined ? { failOn: raw.failOn } : {}), rules, suppressions };
+  return {
+    file,
+    ...(raw.failOn !== undefined ? { failOn: raw.failOn } : {}),
+    ...(raw.exposureContext !== undefined ? { exposureContext: raw.exposureContext } : {}),
+    rules,
+    suppressions,
+  };
 }

@@ -5,7 +5,7 @@
 // otherwise an audit of fewer regions or rules would report the rest as fixed. Pure.
 import type { ResourceRef } from '../model/types.js';
 import type { Severity } from '../rules-kit/types.js';
-import type { Outcome } from './evaluate.js';
+import type { FindingContext, Outcome } from './evaluate.js';
 import type { SuppressedFinding } from './suppress.js';
 
 export type BaselineStatus = 'new' | 'unchanged';
@@ -18,6 +18,8 @@ export interface BaselineFinding {
   readonly message: string;
   readonly resource: ResourceRef;
   readonly fingerprint: string;
+  /** Set when exposure context lowered it in that run (the internet could not reach it then). */
+  readonly context?: FindingContext;
 }
 
 export interface Baseline {
@@ -59,8 +61,13 @@ export function compareWithBaseline<F extends SuppressedFinding>(
   baseline: Baseline,
   outcomes: readonly Outcome[],
 ): BaselineResult<F> {
-  const known = new Set(baseline.findings.map((f) => f.fingerprint));
-  const marked = findings.map((f) => ({ ...f, baseline: known.has(f.fingerprint) ? ('unchanged' as const) : ('new' as const) }));
+  // The fingerprint leaves exposure context out, so an instance that stops and starts again does
+  // not make its groups' findings new. But a finding the baseline accepted only while the internet
+  // could not reach it (lowered in context) is new once it can: the risk accepted is not this one.
+  const accepted = new Map<string, boolean>();
+  for (const f of baseline.findings) accepted.set(f.fingerprint, accepted.get(f.fingerprint) === true || f.context === undefined);
+  const isKnown = (f: F) => accepted.has(f.fingerprint) && (accepted.get(f.fingerprint) === true || f.context !== undefined);
+  const marked = findings.map((f) => ({ ...f, baseline: isKnown(f) ? ('unchanged' as const) : ('new' as const) }));
   const current = new Set(findings.map((f) => f.fingerprint));
 
   const ran = new Set<string>();
@@ -96,5 +103,13 @@ export function compareWithBaseline<F extends SuppressedFinding>(
 
 /** Only the fields a baseline keeps: an earlier report may carry anything else. */
 function pickBaselineFinding(f: BaselineFinding): BaselineFinding {
-  return { ruleId: f.ruleId, severity: f.severity, title: f.title, message: f.message, resource: f.resource, fingerprint: f.fingerprint };
+  return {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    title: f.title,
+    message: f.message,
+    resource: f.resource,
+    fingerprint: f.fingerprint,
+    ...(f.context ? { context: { loweredFrom: f.context.loweredFrom, reason: f.context.reason } } : {}),
+  };
 }

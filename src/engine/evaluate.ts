@@ -8,7 +8,8 @@ import { attachmentsOf, type Attachments } from '../model/attachments.js';
 import { DATA_KIND_INFO, type DataKind } from '../model/kinds.js';
 import { pushTo } from '../model/multimap.js';
 import { shellArg } from '../rules-kit/remediation.js';
-import { scopeKey, type AuditModel, type ResourceRef } from '../model/types.js';
+import { unreachableBecause } from '../model/exposure-context.js';
+import { scopeKey, type AuditModel, type ResourceRef, type SecurityGroup } from '../model/types.js';
 import {
   SCOPE_KIND,
   severityRank,
@@ -41,6 +42,22 @@ export interface Finding {
   /** The TCP/UDP ports and the sources the finding is about, when the rule says (for suppressions). */
   readonly ports?: readonly PortSpan[];
   readonly sources?: readonly string[];
+  /** Set when exposure context lowered the severity: from what, and why (also said in the message). */
+  readonly context?: FindingContext;
+}
+
+export interface FindingContext {
+  readonly loweredFrom: Severity;
+  readonly reason: string;
+}
+
+export interface EvaluateOptions {
+  /**
+   * Severity in context for the rules that declare `exposureContext`: one level lower when the
+   * internet cannot reach the group's exposure (src/model/exposure-context.ts). The CLI turns it
+   * on unless --no-exposure-context or the config's `exposureContext: false` says otherwise.
+   */
+  readonly exposureContext?: boolean;
 }
 
 export type OutcomeStatus = 'pass' | 'fail' | 'not_applicable' | 'error';
@@ -172,7 +189,12 @@ function runCheck(rule: AnyRule, resource: AnyResource, context: RuleContext<obj
  * Runs the enabled rules. `catalog` holds the effective options of every catalog rule, enabled
  * or not, for rules that defer to another's configuration (defaults to the enabled ones).
  */
-export function evaluate(model: AuditModel, rules: readonly ResolvedRule[], catalog: readonly ResolvedRule[] = rules): Evaluation {
+export function evaluate(
+  model: AuditModel,
+  rules: readonly ResolvedRule[],
+  catalog: readonly ResolvedRule[] = rules,
+  settings: EvaluateOptions = {},
+): Evaluation {
   const findings: Finding[] = [];
   const outcomes: Outcome[] = [];
   const errors: AuditError[] = [];
@@ -250,6 +272,7 @@ export function evaluate(model: AuditModel, rules: readonly ResolvedRule[], cata
         continue;
       }
       const withAttachments = meta.scope === 'security-group' && scope.kinds.get('networkInterfaces')?.state === 'ok';
+      const inContext = settings.exposureContext === true && meta.exposureContext === true && meta.scope === 'security-group';
       for (const resource of resources[meta.scope].get(scopeKey(scope.accountId, scope.region)) ?? []) {
         reports = [];
         let status: OutcomeStatus;
@@ -261,7 +284,8 @@ export function evaluate(model: AuditModel, rules: readonly ResolvedRule[], cata
             for (const report of reports) {
               const template = meta.messages[report.messageId];
               if (template === undefined) throw new Error(`rule reported undeclared messageId "${report.messageId}"`);
-              findings.push(toFinding(rule, severity, resource.ref, report, template, attachments));
+              const reason = inContext ? unreachableBecause(model, resource as SecurityGroup, report.ports ?? []) : undefined;
+              findings.push(toFinding(rule, severity, resource.ref, report, template, attachments, reason));
             }
           }
         } catch (error) {
@@ -292,6 +316,7 @@ function toFinding(
   report: FindingReport<string>,
   template: string,
   attachments: Readonly<Record<string, unknown>>,
+  unreachable?: string,
 ): Finding {
   const { meta } = rule;
   const names =
@@ -305,14 +330,18 @@ function toFinding(
   const data = { resourceId: resource.id, resourceName: resource.name, region: resource.region, ...names, ...report.data };
   // A rule may lower (or raise) one finding's severity, but a config override of the rule's
   // severity shifts every finding by the same number of steps.
-  const severity = report.severity ? shiftSeverity(report.severity, meta.severity, ruleSeverity) : ruleSeverity;
+  const given = report.severity ? shiftSeverity(report.severity, meta.severity, ruleSeverity) : ruleSeverity;
+  // In context, one level lower than it would be; info stays info, and then nothing is said.
+  const severity = unreachable !== undefined ? oneLevelLower(given) : given;
+  const context = severity !== given && unreachable !== undefined ? { loweredFrom: given, reason: unreachable } : undefined;
+  const message = fillCompiled(compiledTemplate(template), data, String);
   // Ids in input files may be hostile: each value in a shell command is quoted as one word.
   const command = report.remediationCommand ?? (meta.remediation.cli ? fillCompiled(compiledTemplate(meta.remediation.cli), data, shellArg) : undefined);
   return {
     ruleId: meta.id,
     severity,
     title: meta.title,
-    message: fillCompiled(compiledTemplate(template), data, String),
+    message: context ? `${message} — ${severity} rather than ${context.loweredFrom}: ${context.reason}` : message,
     resource,
     evidence: { ...report.evidence, ...attachments },
     remediation: meta.remediation.summary,
@@ -328,6 +357,7 @@ function toFinding(
     }),
     ...(report.ports ? { ports: report.ports } : {}),
     ...(report.sources ? { sources: report.sources } : {}),
+    ...(context ? { context } : {}),
   };
 }
 
@@ -337,4 +367,8 @@ function shiftSeverity(reported: Severity, ruleDefault: Severity, configured: Se
   const shift = ORDER.indexOf(configured) - ORDER.indexOf(ruleDefault);
   const index = Math.min(ORDER.length - 1, Math.max(0, ORDER.indexOf(reported) + shift));
   return ORDER[index] as Severity;
+}
+
+function oneLevelLower(severity: Severity): Severity {
+  return ORDER[Math.max(0, ORDER.indexOf(severity) - 1)] as Severity;
 }

@@ -1,5 +1,6 @@
 // Which rules run, with what severity and options. Pure; the config file (when present) feeds it.
 import { usageError } from '../errors.js';
+import { EXPOSURE_CONTEXT_KINDS } from '../model/exposure-context.js';
 import { DATA_KINDS, type DataKind } from '../model/kinds.js';
 import { mergeOptions } from '../rules-kit/merge-options.js';
 import { SCOPE_KIND, type AnyRule, type Severity } from '../rules-kit/types.js';
@@ -72,11 +73,13 @@ export function selectRules(catalog: readonly AnyRule[], selection: RuleSelectio
  * Security groups are always collected: they are what the audit is about, and the per-id kinds
  * (prefix-list entries, stale groups) are found through them.
  */
-export function dataKindsFor(rules: readonly ResolvedRule[]): DataKind[] {
+export function dataKindsFor(rules: readonly ResolvedRule[], options: { readonly exposureContext?: boolean } = {}): DataKind[] {
   const wanted = new Set<DataKind>(['securityGroups']);
   for (const { rule } of rules) {
     wanted.add(SCOPE_KIND[rule.meta.scope]);
     for (const kind of [...rule.meta.requires, ...(rule.meta.uses ?? [])]) wanted.add(kind);
+    // Severity in context reads the network around each group (src/model/exposure-context.ts).
+    if (options.exposureContext && rule.meta.exposureContext) for (const kind of EXPOSURE_CONTEXT_KINDS) wanted.add(kind);
   }
   return DATA_KINDS.filter((k) => wanted.has(k));
 }

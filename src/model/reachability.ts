@@ -162,11 +162,34 @@ function unionIngress(model: AuditModel, eni: NetworkInterface): readonly Permis
   return ingress;
 }
 
+// The rule, the exposure inventory and the severity context of every group on the interface ask
+// the same question: answered once per interface and model.
+const REACHABILITY = new WeakMap<AuditModel, Map<NetworkInterface, readonly Reachable[]>>();
+
 /**
  * What the internet can reach on this interface: per family and protocol, the port ranges and the
  * path through each layer. Empty when any layer closes every port (see the header).
  */
-export function interfaceReachability(model: AuditModel, eni: NetworkInterface): Reachable[] {
+export function interfaceReachability(model: AuditModel, eni: NetworkInterface): readonly Reachable[] {
+  let byInterface = REACHABILITY.get(model);
+  if (!byInterface) REACHABILITY.set(model, (byInterface = new Map()));
+  let reachable = byInterface.get(eni);
+  if (!reachable) byInterface.set(eni, (reachable = computeReachability(model, eni)));
+  return reachable;
+}
+
+/**
+ * The outer layer that keeps the internet out of this interface over `family`, whatever the
+ * ports: no public address (IPv4) or IPv6 address, or no route to an internet gateway.
+ * Undefined when both are there, so only the groups and the ACL decide.
+ */
+export function closedLayer(model: AuditModel, eni: NetworkInterface, family: Family): 'address' | 'route' | undefined {
+  if (addressesOf(eni, family).length === 0) return 'address';
+  const table = eni.subnetId ? routeTableOf(model, eni.subnetId, eni.vpcId) : undefined;
+  return table && internetRoutes(model, table, family).length > 0 ? undefined : 'route';
+}
+
+function computeReachability(model: AuditModel, eni: NetworkInterface): Reachable[] {
   if (!eni.subnetId) return [];
   const table = routeTableOf(model, eni.subnetId, eni.vpcId);
   if (!table) return [];

@@ -110,6 +110,7 @@ const FINDING = shape(
     sources: list(text),
     suppressed: shape({ reason: text, suppression: count }, { owner: text, expires: text }),
     baseline: oneOf(['new', 'unchanged']),
+    context: shape({ loweredFrom: SEVERITY, reason: text }),
   },
 );
 const CHECKS = shape({ pass: count, fail: count, notApplicable: count, error: count });

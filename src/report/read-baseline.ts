@@ -4,6 +4,7 @@
 // rest of the report too. A baseline keeps only what it needs: the fingerprints, and enough of
 // each finding to list it as fixed. Pure: the CLI reads the files.
 import type { Baseline, BaselineFinding } from '../engine/baseline.js';
+import type { FindingContext } from '../engine/evaluate.js';
 import { inputError } from '../errors.js';
 import type { ResourceRef } from '../model/types.js';
 import { SEVERITIES, type Severity } from '../rules-kit/types.js';
@@ -69,7 +70,17 @@ function readFinding(file: ReportFile, entry: unknown, i: number): BaselineFindi
     message: str(item, 'message') ?? '',
     resource: resource as unknown as ResourceRef,
     fingerprint,
+    ...contextOf(item),
   };
+}
+
+/** A finding's exposure context, when it has a well-formed one. */
+function contextOf(item: Json): { context?: FindingContext } {
+  const context = item['context'];
+  if (!isObject(context)) return {};
+  const loweredFrom = str(context, 'loweredFrom');
+  if (!SEVERITIES.includes(loweredFrom as Severity)) return {};
+  return { context: { loweredFrom: loweredFrom as Severity, reason: str(context, 'reason') ?? '' } };
 }
 
 export function parseBaselineReport(text: string, file: string): Baseline {

@@ -76,6 +76,13 @@ export interface RuleMeta<O extends object, M extends string, S extends RuleScop
   readonly remediation: { readonly summary: string; readonly cli?: string };
   readonly references: readonly Reference[];
   readonly options?: RuleOptionsSpec<O>;
+  /**
+   * A group-level internet exposure rule: with exposure context on (the default; off with
+   * --no-exposure-context), a finding whose ports the internet cannot reach through the group on
+   * any of its interfaces is one level lower, with the reason (src/model/exposure-context.ts).
+   * Its findings must carry `ports`.
+   */
+  readonly exposureContext?: boolean;
   /** Message templates with {placeholders} filled from a finding's data. */
   readonly messages: Readonly<Record<M, string>>;
 }

@@ -7,16 +7,17 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { RULES } from '../../rules/index.js';
 import { loadInputs } from '../../src/collect/files.js';
-import { evaluate, type Finding } from '../../src/engine/evaluate.js';
+import { evaluate, type EvaluateOptions, type Finding } from '../../src/engine/evaluate.js';
 import { selectRules } from '../../src/engine/select.js';
 import { normalize } from '../../src/model/normalize.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
 const DEMO = join(REPO_ROOT, 'examples', 'demo-account');
 
-async function audit(skip: string[] = []): Promise<readonly Finding[]> {
+async function audit(skip: string[] = [], options: EvaluateOptions = {}): Promise<readonly Finding[]> {
   const model = normalize(await loadInputs([DEMO]));
-  const evaluation = evaluate(model, selectRules(RULES, { only: [], skip }));
+  const rules = selectRules(RULES, { only: [], skip });
+  const evaluation = evaluate(model, rules, rules, options);
   assert.deepEqual(evaluation.errors, [], 'the demo account audits without errors');
   assert.deepEqual(evaluation.skipped, [], 'the demo account has every data kind');
   return evaluation.findings;
@@ -62,6 +63,44 @@ test('79 findings: critical 9, high 15, medium 21, low 17, info 17', async () =>
   const findings = await audit();
   assert.equal(findings.length, 79);
   assert.deepEqual(countBy(findings, (f) => f.severity), { critical: 9, high: 15, medium: 21, low: 17, info: 17 });
+});
+
+/** The rows of EXPECTED.md's "Severity in context" table: rule, group id and the lowered severity. */
+function loweredFromSpec(): { ruleId: string; groupId: string; severity: string }[] {
+  const text = readFileSync(join(DEMO, 'EXPECTED.md'), 'utf8');
+  const body = text.slice(text.indexOf('## Severity in context'), text.indexOf('## Near misses'));
+  return body
+    .split('\n')
+    .map((line) => /^\| [a-z0-9-]+ \| `([a-z-]+)` \| [^|]*`(sg-[0-9a-f]+)` \| (\w+) \(not \w+\) \|/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ ruleId: m[1] as string, groupId: m[2] as string, severity: m[3] as string }));
+}
+
+test('severity in context: the seven findings EXPECTED.md lists are one level lower, with the reason; the rest keep theirs', async () => {
+  const plain = await audit();
+  const inContext = await audit([], { exposureContext: true });
+  assert.equal(inContext.length, 79, 'the same findings');
+  assert.deepEqual(countBy(inContext, (f) => f.severity), { critical: 7, high: 13, medium: 24, low: 18, info: 17 });
+  const expected = loweredFromSpec();
+  assert.equal(expected.length, 7);
+  const lowered = inContext.filter((f) => f.context !== undefined);
+  assert.deepEqual(
+    lowered.map((f) => ({ ruleId: f.ruleId, groupId: f.resource.id, severity: f.severity })).sort((a, b) => (a.ruleId + a.groupId < b.ruleId + b.groupId ? -1 : 1)),
+    expected.sort((a, b) => (a.ruleId + a.groupId < b.ruleId + b.groupId ? -1 : 1)),
+  );
+  for (const f of lowered) {
+    const before = plain.find((p) => p.fingerprint === f.fingerprint);
+    assert.ok(before, 'the fingerprint leaves the context out');
+    assert.equal(f.context?.loweredFrom, before.severity);
+    assert.ok(f.message.startsWith(before.message), 'the message keeps what the rule said');
+    assert.match(f.message, new RegExp(` — ${f.severity} rather than ${before.severity}: `));
+  }
+  const wizard = lowered.find((f) => f.resource.id === 'sg-00ac8398f1d4d5c5d');
+  assert.match(wizard?.message ?? '', /: the group is attached to no network interface$/);
+  const worker = lowered.find((f) => f.resource.id === 'sg-05d300b10aac662d8');
+  assert.match(worker?.message ?? '', /its one network interface \(eni-0680faba70061e76b\) is not reachable from the internet on these ports: it has no route to an internet gateway$/);
+  const winRdp = lowered.find((f) => f.resource.id === 'sg-014c2303353f0efa6');
+  assert.match(winRdp?.message ?? '', /: it has no public IPv4 address$/);
 });
 
 test('with all-traffic-open-to-internet disabled the three all-traffic groups reappear in 15 port-rule rows (91)', async () => {

@@ -79,12 +79,13 @@ describe('--baseline (end to end)', () => {
     assert.equal(report.baseline?.file, baselineFile);
   });
 
-  test('one new high finding fails the run (exit 1), and only it counts as failing', async () => {
+  test('one new finding at or above --fail-on fails the run (exit 1), and only it counts as failing', async () => {
     const input = demoCopy((groups) => {
       byName(groups, 'acme-prod-db').IpPermissions.push({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'debugging, back out soon' }] });
       return groups;
     });
-    const { code, report } = await jsonReport(['--input', input, '--baseline', baselineFile]);
+    // acme-prod-db's instances have no public address: in context the new SSH finding is medium.
+    const { code, report } = await jsonReport(['--input', input, '--baseline', baselineFile, '--fail-on', 'medium']);
     assert.equal(code, 1);
     const fresh = report.findings.filter((f) => f.baseline === 'new');
     assert.deepEqual(
@@ -93,6 +94,18 @@ describe('--baseline (end to end)', () => {
     );
     assert.equal(report.summary.failing, 1);
     assert.equal(report.baseline?.new, 1);
+  });
+
+  test('a finding accepted only while the internet could not reach it is new at full severity', async () => {
+    // The baseline has launch-wizard-3's SSH lowered (attached to nothing); without the context it is high again.
+    const lowered = original.report.findings.find((f) => f.resource.name === 'launch-wizard-3' && f.ruleId === 'ssh-open-to-internet');
+    assert.equal(lowered?.context?.loweredFrom, 'high');
+    const { code, report } = await jsonReport(['--input', DEMO, '--baseline', baselineFile, '--no-exposure-context']);
+    assert.equal(code, 1);
+    const fresh = report.findings.filter((f) => f.baseline === 'new');
+    assert.equal(fresh.length, original.report.findings.filter((f) => f.context).length);
+    assert.ok(fresh.some((f) => f.fingerprint === lowered?.fingerprint && f.severity === 'high'));
+    assert.equal(report.baseline?.fixed, 0, 'the same findings, not fixed ones');
   });
 
   test('a new finding below --fail-on does not fail the run', async () => {

@@ -11,8 +11,8 @@ import type { AuditReport } from '../../src/report/types.js';
 import { REPO_ROOT, runBin, runMain } from '../helpers/cli.js';
 
 const DEMO = join(REPO_ROOT, 'examples', 'demo-account');
-/** A reduced rule set whose findings (all high) fail the run. */
-const SSH = ['--input', DEMO, '--rule', 'ssh-open-to-internet'];
+/** A reduced rule set whose findings (all high, without exposure context) fail the run. */
+const SSH = ['--input', DEMO, '--rule', 'ssh-open-to-internet', '--no-exposure-context'];
 
 function configFile(text: string, name = 'sg-audit.yml'): string {
   const dir = mkdtempSync(join(tmpdir(), 'sg-audit-config-'));
@@ -51,6 +51,16 @@ describe('config file (end to end)', () => {
     assert.ok(baseline.report.findings.every((f) => f.ruleId === 'ssh-open-to-internet' && f.severity === 'high'));
     assert.deepEqual(baseline.report.suppressions, []);
     assert.equal(baseline.report.run.config, undefined);
+  });
+
+  test('severity in context: on by default; off with --no-exposure-context or the config\'s exposureContext: false', async () => {
+    const inContext = await jsonRun(['--input', DEMO, '--rule', 'ssh-open-to-internet']);
+    const wizard = (r: AuditReport) => r.findings.find((f) => f.resource.name === 'launch-wizard-3');
+    assert.equal(wizard(inContext.report)?.severity, 'medium');
+    assert.match(wizard(inContext.report)?.message ?? '', / — medium rather than high: the group is attached to no network interface$/);
+    assert.equal(wizard(baseline.report)?.severity, 'high');
+    const configured = await jsonRun(['--input', DEMO, '--rule', 'ssh-open-to-internet', '--config', configFile('exposureContext: false\n')]);
+    assert.deepEqual(configured.report.findings, baseline.report.findings);
   });
 
   test('a bad config: exit 2, exactly one stderr line naming the file, the key and the fix, nothing on stdout', async () => {

@@ -120,6 +120,11 @@ suppressions:
     assert.deepEqual(config.suppressions[0]?.expires, '2026-01-31');
   });
 
+  test('exposureContext: false turns severity in context off; absent leaves it to the flag (on)', () => {
+    assert.equal(load('exposureContext: false\n').exposureContext, false);
+    assert.equal(load('failOn: high\n').exposureContext, undefined);
+  });
+
   test('a source CIDR is kept in canonical form; pl- and sg- ids as written', () => {
     const config = load(`
 suppressions:
@@ -257,14 +262,19 @@ describe('config: every problem is one line naming the file, the key path and th
     },
     { name: 'options must be a map', text: 'rules:\n  unused-sg: { options: [1] }\n', error: /: rules\.unused-sg\.options: must be a map of option names to values, not a list/ },
     { name: 'an empty failOn', text: 'failOn:\n', error: /^\.sg-audit\.yml: failOn: is empty — the lowest severity that fails the run/ },
+    {
+      name: 'exposureContext that is not a boolean',
+      text: 'exposureContext: off\n',
+      error: /^\.sg-audit\.yml: exposureContext: "off" is not true or false — false reports open groups at full severity/,
+    },
     { name: 'a bad failOn', text: 'failOn: hgh\n', error: /^\.sg-audit\.yml: failOn: "hgh" is not a severity \(critical\|high\|medium\|low\|info\) or none — / },
     {
       name: 'an unknown top-level key, with a suggestion',
       text: 'failon: high\n',
-      error: /^\.sg-audit\.yml: failon: unknown key — did you mean "failOn"\? \(keys: failOn, rules, suppressions\)$/,
+      error: /^\.sg-audit\.yml: failon: unknown key — did you mean "failOn"\? \(keys: failOn, exposureContext, rules, suppressions\)$/,
     },
     { name: 'rules must be a map', text: 'rules: [unused-sg]\n', error: /: rules: must be a map of rule ids to settings, not a list/ },
-    { name: 'the file must be a map', text: '- unused-sg\n', error: /^\.sg-audit\.yml: must be a map with failOn, rules and suppressions, not a list/ },
+    { name: 'the file must be a map', text: '- unused-sg\n', error: /^\.sg-audit\.yml: must be a map with failOn, exposureContext, rules and suppressions, not a list/ },
     { name: 'suppressions must be a list', text: 'suppressions:\n  rule: unused-sg\n', error: /: suppressions: must be a list of suppressions, not a map/ },
     {
       name: 'a suppression without a reason',

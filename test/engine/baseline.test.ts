@@ -74,3 +74,30 @@ describe('compareWithBaseline', () => {
     assert.equal(report.startedAt, '2026-01-01T00:00:00.000Z');
   });
 });
+
+describe('compareWithBaseline: exposure context', () => {
+  const lowered = { loweredFrom: 'high' as const, reason: 'the group is attached to no network interface' };
+  const outcomes = [outcome('ssh', 'sg-1', 'fail')];
+
+  test('accepted while the internet could not reach it, reachable now: new', () => {
+    const result = compareWithBaseline([finding('ssh', 'sg-1', 'a')], { file: 'b.json', findings: [{ ...earlier('ssh', 'sg-1', 'a'), severity: 'medium', context: lowered }] }, outcomes);
+    assert.equal(result.findings[0]?.baseline, 'new');
+    assert.deepEqual([result.report.new, result.report.unchanged, result.report.fixed], [1, 0, 0]);
+  });
+
+  test('accepted when reachable, unreachable now (an instance stopped): unchanged', () => {
+    const now = { ...finding('ssh', 'sg-1', 'a'), severity: 'medium' as const, context: lowered };
+    assert.equal(compareWithBaseline([now], { file: 'b.json', findings: [earlier('ssh', 'sg-1', 'a')] }, outcomes).findings[0]?.baseline, 'unchanged');
+  });
+
+  test('lowered then and now: unchanged; a baseline without context (older report) accepts either', () => {
+    const now = { ...finding('ssh', 'sg-1', 'a'), context: lowered };
+    assert.equal(compareWithBaseline([now], { file: 'b.json', findings: [{ ...earlier('ssh', 'sg-1', 'a'), context: lowered }] }, outcomes).findings[0]?.baseline, 'unchanged');
+    assert.equal(compareWithBaseline([finding('ssh', 'sg-1', 'a')], { file: 'b.json', findings: [earlier('ssh', 'sg-1', 'a')] }, outcomes).findings[0]?.baseline, 'unchanged');
+  });
+
+  test('one fingerprint listed twice, once lowered and once not: the unlowered entry accepts it', () => {
+    const findings = [{ ...earlier('ssh', 'sg-1', 'a'), context: lowered }, earlier('ssh', 'sg-1', 'a')];
+    assert.equal(compareWithBaseline([finding('ssh', 'sg-1', 'a')], { file: 'b.json', findings }, outcomes).findings[0]?.baseline, 'unchanged');
+  });
+});

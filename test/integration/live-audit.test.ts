@@ -10,6 +10,7 @@ import { RULES } from '../../rules/index.js';
 import { collectLive, type ProgressEvent } from '../../src/collect/live.js';
 import type { RawKindResult } from '../../src/collect/types.js';
 import { DATA_KINDS, DATA_KIND_INFO, type DataKind } from '../../src/model/kinds.js';
+import { EXPOSURE_CONTEXT_KINDS } from '../../src/model/exposure-context.js';
 import type { AuditReport } from '../../src/report/types.js';
 import { main } from '../../src/cli/main.js';
 import { normalize } from '../../src/model/normalize.js';
@@ -332,10 +333,15 @@ describe('live audit over the fake EC2 endpoint', () => {
     assert.equal(unused.stderr, '');
     assert.deepEqual(Object.keys(fake.countByAction()).sort(), ['DescribeNetworkInterfaces', 'DescribeSecurityGroups']);
     reset();
-    const { code } = await live('--rule', 'ssh-open-to-internet');
-    assert.equal(code, 1);
+    const plain = await live('--rule', 'ssh-open-to-internet', '--no-exposure-context');
+    assert.equal(plain.code, 1);
     assert.deepEqual(Object.keys(fake.countByAction()).sort(), operationsFor(kindsOfRule('ssh-open-to-internet')));
     assert.ok(!('DescribeStaleSecurityGroups' in fake.countByAction()));
+    // Severity in context (the default) reads the network around each group as well.
+    reset();
+    const { code } = await live('--rule', 'ssh-open-to-internet');
+    assert.equal(code, 1);
+    assert.deepEqual(Object.keys(fake.countByAction()).sort(), operationsFor([...kindsOfRule('ssh-open-to-internet'), ...EXPOSURE_CONTEXT_KINDS]));
   });
 
   test('route tables, internet gateways and egress-only gateways: collected page by page at their own MaxResults, and normalized', async () => {

@@ -52,7 +52,7 @@ function scopeOf(s: Scenario): ScopeSpec {
   };
 }
 
-function reach(s: Scenario): Reachable[] {
+function reach(s: Scenario): readonly Reachable[] {
   const m = model(scopeOf(s));
   const found = m.interfaces.find((e) => e.id === 'eni-1');
   assert.ok(found);

@@ -94,7 +94,8 @@ describe('markdown report', () => {
 
   test('the heading says the verdict in plain words', async () => {
     const report = await jsonReport(DEMO);
-    assert.match(renderMarkdown(report, ctx), /^## sg-audit: FAIL\n\n24 findings at or above \*\*high\*\* fail the run\./);
+    assert.ok(report.summary.failing > 1);
+    assert.ok(renderMarkdown(report, ctx).startsWith(`## sg-audit: FAIL\n\n${report.summary.failing} findings at or above **high** fail the run.`));
     const pass = { ...report, summary: { ...report.summary, status: 'pass' as const, failing: 0 } };
     assert.match(renderMarkdown(pass, ctx), /^## sg-audit: PASS\n/);
     const incomplete = { ...report, summary: { ...report.summary, status: 'incomplete' as const } };
@@ -109,7 +110,7 @@ describe('markdown report', () => {
     assert.ok(md.includes(`| Critical | High | Medium | Low | Info | Suppressed | Errors | Not evaluated |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n| ${counts.join(' | ')} |`));
     // One row per finding, under the heading of its severity.
     assert.equal(md.split('\n').filter((l) => /^\| \*\*[A-Z]+\*\* \|/.test(l)).length, report.findings.length);
-    assert.match(md, /#### High \(15\)\n/);
+    assert.ok(md.includes(`#### High (${s.bySeverity.high})\n`));
   });
 
   test('hostile text: rows keep their cells; no HTML, link, mention or control character gets through', async () => {
@@ -168,7 +169,7 @@ describe('markdown report', () => {
     assert.ok(rows > 50 && rows < findings.length, `${rows} rows`);
     assert.ok(md.includes(`… and ${findings.length - rows} more findings (see the full report)`));
     // The first rows are the worst; errors are listed however many findings there are.
-    assert.match(md, /#### Critical \(540\)\n/);
+    assert.ok(md.includes(`#### Critical (${copies * report.summary.bySeverity.critical})\n`));
     assert.ok(md.includes('### Errors: the audit is incomplete (80)'));
     assert.ok(md.includes('- … and 30 more errors (see the full report)'));
     assert.match(md, /^## sg-audit: INCOMPLETE\n/);
