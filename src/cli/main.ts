@@ -303,14 +303,17 @@ async function runMerge(files: readonly string[], flags: MergeFlags, io: Io): Pr
 
 /**
  * `sg-audit exposure`: what the internet reaches, per interface. It collects what
- * instance-exposed-to-internet reads and grades with that rule's default options (the config
- * file is not read: an inventory is the same for everyone). Exit 0 whatever it lists, 3 on
+ * instance-exposed-to-internet reads and grades risk with that rule's options from the config
+ * file (and the port rules' options it reads), so the inventory ranks as the audit does; rule
+ * severities and suppressions do not apply to an inventory. Exit 0 whatever it lists, 3 on
  * collection errors (the rest is still printed), 2 when offline input lacks what it needs.
  */
 async function runExposure(flags: ExposureFlags, io: Io): Promise<number> {
   checkSourceFlags(flags);
   if (flags.output) await checkOutputPath(flags.output, flags.input ?? []);
-  const catalog = effectiveRules(RULES);
+  // The config's options grade risk as the audit would; a bad config stops here (exit 2).
+  const config = await loadConfig(flags.config, io.cwd ?? process.cwd(), RULES);
+  const catalog = effectiveRules(RULES, config.rules);
   const exposed = catalog.find((r) => r.rule === instanceExposedToInternet);
   if (!exposed) throw new Error('instance-exposed-to-internet is missing from the rule catalog');
   const { meta } = exposed.rule;
@@ -338,6 +341,7 @@ async function runExposure(flags: ExposureFlags, io: Io): Promise<number> {
     version: VERSION,
     source: snapshot.source,
     inputs: snapshot.inputs,
+    ...(config.file !== undefined ? { config: config.file } : {}),
   });
 
   const format = flags.format ?? 'table';

@@ -62,6 +62,8 @@ export type ExposureFormat = (typeof EXPOSURE_FORMATS)[number];
 
 export interface ExposureFlags extends LiveFlags {
   input?: string[];
+  /** A path; false for --no-config; undefined to look for a default file. */
+  config?: string | false;
   format?: ExposureFormat;
   output?: string;
   color: boolean;
@@ -122,8 +124,10 @@ Examples:
 
 One row per network interface the internet can reach: its ports per address family and the path
 (security groups, network ACL, route to an internet gateway, public address). Risk is graded as
-the rule instance-exposed-to-internet does with its default options: critical for SSH, RDP and
-high-risk ports, high for other ports, info when only tcp/80 and tcp/443 are reachable.
+the rule instance-exposed-to-internet grades it, with the config file's options: by default
+critical for SSH, RDP and high-risk ports, high for other ports, info when only tcp/80 and
+tcp/443 (its \`authorized\` option) are reachable. Suppressions and severities do not apply: it
+is an inventory.
 
 Exit codes:
   0  the inventory is complete (whatever it lists: it is not a gate; use the audit for that)
@@ -241,7 +245,12 @@ export function createProgram(version: string, handlers: Handlers): Command {
     )
       .option('--input <path...>', 'read saved aws ec2 describe-* JSON files or directories instead of calling AWS')
       .addOption(new Option('--format <name>', 'output format').choices(EXPOSURE_FORMATS).default('table'))
-      .option('--output <file>', 'write to this file, atomically, instead of stdout'),
+      .option('--output <file>', 'write to this file, atomically, instead of stdout')
+      .option(
+        '--config <file>',
+        'the audit\'s config file, for the options that grade risk (instance-exposed-to-internet\'s, and the ports the ssh, rdp and high-risk rules check); default: .sg-audit.yml, .sg-audit.yaml or .sg-audit.json here',
+      )
+      .option('--no-config', 'ignore the default config file: grade with the default options'),
   )
     .addHelpText('after', EXPOSURE_EXAMPLES)
     .action((flags: ExposureFlags) => handlers.exposure(flags));

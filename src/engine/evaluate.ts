@@ -121,8 +121,9 @@ function fillCompiled(parts: CompiledTemplate, data: Readonly<Record<string, str
 /**
  * A finding's identity across runs: rule, account, region, resource, what is wrong (the rule's
  * key: ports, families, sources) and the severity the rule itself gave it (a private source
- * turning public raises it). Names, messages, counts, timestamps, order and the configured
- * severity stay out, so renaming a group or re-ranking a rule does not make old findings new.
+ * turning public raises it). Names, messages, counts, timestamps, order, the configured
+ * severity and exposure context stay out, so renaming a group, re-ranking a rule or stopping an
+ * instance does not make old findings new (baseline.ts handles a context that no longer holds).
  */
 export function fingerprintOf(parts: {
   ruleId: string;

@@ -79,6 +79,8 @@ export interface ExposureReport {
     readonly accounts: readonly string[];
     readonly regions: readonly string[];
     readonly inputs: readonly string[];
+    /** The config file whose options graded risk, when there is one. */
+    readonly config?: string;
   };
   readonly summary: {
     /** Network interfaces whose reachability was computed. */
@@ -101,6 +103,7 @@ export interface ExposureOptions {
   readonly version: string;
   readonly source: 'aws' | 'file';
   readonly inputs: readonly string[];
+  readonly config?: string;
 }
 
 /** An account × region that lacks kinds exposure requires (offline input without those files). */
@@ -205,6 +208,7 @@ export function buildExposure(model: AuditModel, options: ExposureOptions): Expo
       accounts: [...new Set(model.scopes.map((s) => s.accountId))].sort(),
       regions: [...new Set(model.scopes.map((s) => s.region))].sort(),
       inputs: options.inputs,
+      ...(options.config !== undefined ? { config: options.config } : {}),
     },
     summary: { interfacesChecked: checked, reachable: rows.length, byRisk, errors: errors.length },
     interfaces: rows,

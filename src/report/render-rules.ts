@@ -83,6 +83,12 @@ export function dataDocs(rule: AnyRule): { needs: string[]; uses: string[] } {
   return { needs: rule.meta.requires.map(line), uses: (rule.meta.uses ?? []).map(line) };
 }
 
+/** What `exposureContext` means for a rule, in the rule's docs and `sg-audit explain`. */
+export const EXPOSURE_CONTEXT_TEXT =
+  'One level lower, with the reason at the end of the message, when the group is attached to no network interface or ' +
+  'the internet reaches the ports through it on none of its interfaces (no public address, no route to an internet ' +
+  'gateway, or the network ACL denies them). Off with --no-exposure-context or the config\'s exposureContext: false.';
+
 export function explainRule(rule: AnyRule, chalk: ChalkInstance): string {
   const { meta } = rule;
   const section = (title: string, body: string) => `${chalk.bold(title)}\n${body}\n`;
@@ -104,6 +110,7 @@ export function explainRule(rule: AnyRule, chalk: ChalkInstance): string {
     section('Why it matters', meta.rationale),
     section('How to fix it', meta.remediation.summary + (meta.remediation.cli ? `\n  $ ${meta.remediation.cli}` : '')),
     section('References', meta.references.map((r) => `  ${referenceText(r)}`).join('\n')),
+    ...(meta.exposureContext ? [section('Severity in context', EXPOSURE_CONTEXT_TEXT)] : []),
     section('Options (defaults)', optionText),
     section('Data it reads', dataText),
   ].join('\n');

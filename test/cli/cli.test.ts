@@ -208,6 +208,9 @@ describe('sg-audit (built binary)', () => {
     for (const heading of ['What it checks', 'Why it matters', 'How to fix it', 'References', 'Options', 'maxOpenPorts = 10']) {
       assert.ok(explain.stdout.includes(heading), heading);
     }
+    assert.ok(!explain.stdout.includes('Severity in context'), 'not an exposure rule');
+    const ssh = await runBin(['explain', 'ssh-open-to-internet']);
+    assert.match(ssh.stdout, /Severity in context\nOne level lower, with the reason .* Off with --no-exposure-context/);
     const unknown = await runBin(['explain', 'nope']);
     assert.equal(unknown.code, 2);
     oneLine(unknown.stderr);

@@ -104,6 +104,35 @@ describe('sg-audit exposure input errors', () => {
     assert.equal(report.interfaces.find((i) => i.instanceId === 'i-0c2ccc41e0eec113f')?.instanceName, hostile);
   });
 
+  test('risk is graded with the config file\'s options, as the audit grades it; --no-config ignores the default file', async () => {
+    const web1 = 'eni-0cba3d7bad0799b38'; // acme-prod-web-1: tcp 22 over IPv6, critical by default
+    const plain = await exposureJson('--input', DEMO);
+    assert.equal(plain.report.interfaces.find((i) => i.interfaceId === web1)?.risk, 'critical');
+    assert.equal(plain.report.run.config, undefined);
+
+    // SSH moved to 2222: port 22 is no longer an admin port, just one not authorized.
+    const dir = scratch();
+    const file = join(dir, '.sg-audit.yml');
+    writeFileSync(file, 'rules:\n  ssh-open-to-internet: { options: { ports: [2222] } }\n');
+    const configured = await exposureJson('--input', DEMO, '--config', file);
+    assert.equal(configured.code, 0, configured.stderr);
+    assert.equal(configured.report.interfaces.find((i) => i.interfaceId === web1)?.risk, 'high');
+    assert.equal(configured.report.run.config, file);
+
+    // The default file in the working directory, and --no-config.
+    const found = await runBin(['exposure', '--input', DEMO, '--format', 'json'], {}, dir);
+    assert.equal((JSON.parse(found.stdout) as ExposureReport).interfaces.find((i) => i.interfaceId === web1)?.risk, 'high');
+    const ignored = await runBin(['exposure', '--input', DEMO, '--format', 'json', '--no-config'], {}, dir);
+    assert.equal((JSON.parse(ignored.stdout) as ExposureReport).interfaces.find((i) => i.interfaceId === web1)?.risk, 'critical');
+
+    // A bad config is the audit's one-line exit 2, before anything is read.
+    writeFileSync(file, 'rules:\n  instance-exposed-to-internet: { options: { authorized: [http] } }\n');
+    const bad = await runMain(['exposure', '--input', DEMO, '--config', file]);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stdout, '');
+    assert.match(bad.stderr, /^sg-audit: error: .*\.sg-audit\.yml: rules\.instance-exposed-to-internet\.options\.authorized\[0\]: [^\n]+\n$/);
+  });
+
   test('input without route tables: one line naming the file to add, exit 2', async () => {
     const dir = scratch();
     cpSync(join(DEMO, 'us-east-1'), dir, { recursive: true });
