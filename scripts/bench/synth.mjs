@@ -1,5 +1,6 @@
 // A deterministic synthetic account for the benchmark: N security groups across ~N/50 VPCs, with
-// subnets, 5×N network interfaces, ~2.5×N instances (in Reservations), network ACLs, flow logs,
+// subnets, 5×N network interfaces, ~2.5×N instances (in Reservations), network ACLs, route tables
+// and internet (and egress-only) gateways, flow logs,
 // the security group rules DescribeSecurityGroupRules lists for those groups (one per source, with
 // sgr- ids), the AWS-managed prefix lists the groups use, and the stale references a few of them
 // hold. Every id is drawn from one seeded generator, so the same (groups, seed, region) always
@@ -481,7 +482,52 @@ export function synthAccount({ groups: total, seed = 1, region = 'us-east-1', ac
     StaleIpPermissionsEgress: [], VpcId: vpc.id,
   }));
 
+  // --- Routing, drawn last so the rest of the account stays as it was: one internet gateway per
+  // VPC; a main table that sends private subnets out through a NAT gateway (IPv6 through an
+  // egress-only gateway), and a public table, associated with the public subnets, whose 0.0.0.0/0
+  // (and ::/0) go to the internet gateway. The default VPC's main table is the public one.
+  const routeTables = [];
+  const internetGateways = [];
+  const egressOnlyInternetGateways = [];
+  const local = (vpc) => [
+    { DestinationCidrBlock: vpc.cidr, GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' },
+    ...(vpc.ipv6 ? [{ DestinationIpv6CidrBlock: vpc.ipv6, GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' }] : []),
+  ];
+  vpcInfo.forEach((vpc, v) => {
+    const igw = `igw-${g.hex(17)}`;
+    internetGateways.push({ Attachments: [{ State: 'available', VpcId: vpc.id }], InternetGatewayId: igw, OwnerId: owner, Tags: [] });
+    const toIgw = [
+      { DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw, Origin: 'CreateRoute', State: 'active' },
+      ...(vpc.ipv6 ? [{ DestinationIpv6CidrBlock: '::/0', GatewayId: igw, Origin: 'CreateRoute', State: 'active' }] : []),
+    ];
+    const mainId = `rtb-${g.hex(17)}`;
+    const mainAssociation = { Main: true, RouteTableAssociationId: `rtbassoc-${g.hex(17)}`, RouteTableId: mainId, AssociationState: { State: 'associated' } };
+    if (v === 0) {
+      routeTables.push({ Associations: [mainAssociation], PropagatingVgws: [], RouteTableId: mainId, Routes: [...local(vpc), ...toIgw], Tags: [], VpcId: vpc.id, OwnerId: owner });
+      return;
+    }
+    const eigw = vpc.ipv6 ? `eigw-${g.hex(17)}` : undefined;
+    if (eigw) egressOnlyInternetGateways.push({ Attachments: [{ State: 'attached', VpcId: vpc.id }], EgressOnlyInternetGatewayId: eigw, Tags: [] });
+    routeTables.push({
+      Associations: [mainAssociation], PropagatingVgws: [], RouteTableId: mainId, VpcId: vpc.id, OwnerId: owner,
+      Routes: [
+        ...local(vpc),
+        { DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: `nat-${g.hex(17)}`, Origin: 'CreateRoute', State: 'active' },
+        ...(eigw ? [{ DestinationIpv6CidrBlock: '::/0', EgressOnlyInternetGatewayId: eigw, Origin: 'CreateRoute', State: 'active' }] : []),
+      ],
+      Tags: [{ Key: 'Name', Value: `${vpc.env}-private` }],
+    });
+    const publicId = `rtb-${g.hex(17)}`;
+    routeTables.push({
+      Associations: vpc.subnets.filter((sn) => sn.isPublic).map((sn) => ({
+        Main: false, RouteTableAssociationId: `rtbassoc-${g.hex(17)}`, RouteTableId: publicId, SubnetId: sn.id, AssociationState: { State: 'associated' },
+      })),
+      PropagatingVgws: [], RouteTableId: publicId, Routes: [...local(vpc), ...toIgw], Tags: [{ Key: 'Name', Value: `${vpc.env}-public` }], VpcId: vpc.id, OwnerId: owner,
+    });
+  });
+
   return {
+    routeTables, internetGateways, egressOnlyInternetGateways,
     securityGroups, networkInterfaces, reservations, vpcs, subnets, networkAcls, flowLogs, securityGroupRules,
     managedPrefixLists: prefixLists.map((p) => p.list),
     prefixListEntries: Object.fromEntries(prefixLists.map((p) => [p.list.PrefixListId, p.entries])),
@@ -501,6 +547,9 @@ export const CLI_FILES = [
   ['securityGroupRules', 'describe-security-group-rules.json', 'SecurityGroupRules'],
   ['managedPrefixLists', 'describe-managed-prefix-lists.json', 'PrefixLists'],
   ['staleSecurityGroups', 'describe-stale-security-groups.json', 'StaleSecurityGroupSet'],
+  ['routeTables', 'describe-route-tables.json', 'RouteTables'],
+  ['internetGateways', 'describe-internet-gateways.json', 'InternetGateways'],
+  ['egressOnlyInternetGateways', 'describe-egress-only-internet-gateways.json', 'EgressOnlyInternetGateways'],
 ];
 
 /** The VPC an item belongs to, for splitting a list by VPC. */
@@ -592,7 +641,8 @@ export function writeCliDir(dir, account, { maxFileBytes = Infinity } = {}) {
 const FIXTURE_SHAPES = {
   securityGroups: 'SecurityGroup', securityGroupRules: 'SecurityGroupRule', networkInterfaces: 'NetworkInterface',
   reservations: 'Reservation', vpcs: 'Vpc', subnets: 'Subnet', networkAcls: 'NetworkAcl', managedPrefixLists: 'ManagedPrefixList',
-  flowLogs: 'FlowLog', staleSecurityGroups: 'StaleSecurityGroup',
+  flowLogs: 'FlowLog', staleSecurityGroups: 'StaleSecurityGroup', routeTables: 'RouteTable', internetGateways: 'InternetGateway',
+  egressOnlyInternetGateways: 'EgressOnlyInternetGateway',
 };
 
 /**

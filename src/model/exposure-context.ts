@@ -68,7 +68,11 @@ export function unreachableBecause(model: AuditModel, group: SecurityGroup, port
     const label = whyClosed(model, eni, families, 'many');
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
-  const why = [...counts].map(([label, count]) => `${count} ${label}`).join(', ');
+  // Most common first, so the same causes read the same way whatever the interfaces' order.
+  const why = [...counts]
+    .sort(([a, m], [b, n]) => n - m || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([label, count]) => `${count} ${label}`)
+    .join(', ');
   return `none of its ${interfaces.length} network interfaces is reachable from the internet on these ports (${why})`;
 }
 
