@@ -156,7 +156,8 @@ function pathPermission(perm: Permission): PathPermission {
 /** The union of the ingress of the interface's groups (groups missing from the data add nothing). */
 function unionIngress(model: AuditModel, eni: NetworkInterface): readonly Permission[] {
   const { ingressByGroups } = indexOf(model);
-  const key = [...eni.groupIds].sort().join(' ');
+  // Most interfaces have one group: its id is the key, with no copy to sort.
+  const key = eni.groupIds.length === 1 ? (eni.groupIds[0] as string) : [...eni.groupIds].sort().join(' ');
   let ingress = ingressByGroups.get(key);
   if (!ingress) ingressByGroups.set(key, (ingress = eni.groupIds.flatMap((id) => model.groupsById.get(id)?.ingress ?? [])));
   return ingress;
