@@ -64,9 +64,9 @@ export function compareWithBaseline<F extends SuppressedFinding>(
   // The fingerprint leaves exposure context out, so an instance that stops and starts again does
   // not make its groups' findings new. But a finding the baseline accepted only while the internet
   // could not reach it (lowered in context) is new once it can: the risk accepted is not this one.
-  const accepted = new Map<string, boolean>();
-  for (const f of baseline.findings) accepted.set(f.fingerprint, accepted.get(f.fingerprint) === true || f.context === undefined);
-  const isKnown = (f: F) => accepted.has(f.fingerprint) && (accepted.get(f.fingerprint) === true || f.context !== undefined);
+  const acceptedAsIs = new Set(baseline.findings.filter((f) => f.context === undefined).map((f) => f.fingerprint));
+  const acceptedLowered = new Set(baseline.findings.filter((f) => f.context !== undefined).map((f) => f.fingerprint));
+  const isKnown = (f: F) => acceptedAsIs.has(f.fingerprint) || (f.context !== undefined && acceptedLowered.has(f.fingerprint));
   const marked = findings.map((f) => ({ ...f, baseline: isKnown(f) ? ('unchanged' as const) : ('new' as const) }));
   const current = new Set(findings.map((f) => f.fingerprint));
 
@@ -110,6 +110,6 @@ function pickBaselineFinding(f: BaselineFinding): BaselineFinding {
     message: f.message,
     resource: f.resource,
     fingerprint: f.fingerprint,
-    ...(f.context ? { context: { loweredFrom: f.context.loweredFrom, reason: f.context.reason } } : {}),
+    ...(f.context ? { context: f.context } : {}),
   };
 }

@@ -285,7 +285,7 @@ export function evaluate(
             for (const report of reports) {
               const template = meta.messages[report.messageId];
               if (template === undefined) throw new Error(`rule reported undeclared messageId "${report.messageId}"`);
-              const reason = inContext ? unreachableBecause(model, resource as SecurityGroup, report.ports ?? []) : undefined;
+              const reason = inContext ? unreachableBecause(model, scope, resource as SecurityGroup, report.ports ?? []) : undefined;
               findings.push(toFinding(rule, severity, resource.ref, report, template, attachments, reason));
             }
           }

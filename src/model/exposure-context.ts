@@ -15,7 +15,7 @@ import type { DataKind } from './kinds.js';
 import type { Family } from './net.js';
 import { closedLayer, interfaceReachability } from './reachability.js';
 import { openPortSegments, type PortProtocol } from './exposure.js';
-import { scopeKey, type AuditModel, type NetworkInterface, type Scope, type SecurityGroup } from './types.js';
+import type { AuditModel, NetworkInterface, Scope, SecurityGroup } from './types.js';
 
 /** What the context needs besides the groups; collected whenever a rule that uses it runs. */
 export const EXPOSURE_CONTEXT_KINDS: readonly DataKind[] = ['networkInterfaces', 'networkAcls', 'routeTables', 'internetGateways'];
@@ -27,14 +27,6 @@ export interface ContextPorts {
   readonly to: number;
 }
 
-const SCOPES = new WeakMap<AuditModel, ReadonlyMap<string, Scope>>();
-
-function scopeOf(model: AuditModel, group: SecurityGroup): Scope | undefined {
-  let byKey = SCOPES.get(model);
-  if (!byKey) SCOPES.set(model, (byKey = new Map(model.scopes.map((s) => [scopeKey(s.accountId, s.region), s]))));
-  return byKey.get(group.scope);
-}
-
 const known = (scope: Scope, kinds: readonly DataKind[]) => kinds.every((kind) => scope.kinds.get(kind)?.state === 'ok');
 
 const overlaps = (a: { from: number; to: number }, b: { from: number; to: number }) => a.from <= b.to && b.from <= a.to;
@@ -42,11 +34,11 @@ const overlaps = (a: { from: number; to: number }, b: { from: number; to: number
 /**
  * Why the internet cannot reach this group's exposure on `ports` ("attached to no network
  * interface", "none of its 3 network interfaces is reachable …"), or undefined when some interface
- * is reachable through it, or the data cannot tell.
+ * is reachable through it, or the data cannot tell. `scope` is the account × region the group was
+ * collected in: what was collected there decides whether the data can tell.
  */
-export function unreachableBecause(model: AuditModel, group: SecurityGroup, ports: readonly ContextPorts[]): string | undefined {
-  const scope = scopeOf(model, group);
-  if (!scope || ports.length === 0 || !known(scope, ['networkInterfaces'])) return undefined;
+export function unreachableBecause(model: AuditModel, scope: Scope, group: SecurityGroup, ports: readonly ContextPorts[]): string | undefined {
+  if (ports.length === 0 || !known(scope, ['networkInterfaces'])) return undefined;
   const interfaces = model.interfacesByGroup.get(group.id) ?? [];
   if (interfaces.length === 0) return 'the group is attached to no network interface';
   if (!known(scope, ['routeTables', 'internetGateways'])) return undefined;

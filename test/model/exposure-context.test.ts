@@ -47,8 +47,9 @@ function because(s: Scenario, groupId = 'sg-a', ports: readonly ContextPorts[] =
   for (const kind of s.absent ?? []) delete (spec as Record<string, unknown>)[kind === 'networkInterfaces' ? 'interfaces' : kind];
   const m = model(spec);
   const found = m.groupsById.get(groupId);
-  assert.ok(found);
-  return unreachableBecause(m, found, ports);
+  const [scope] = m.scopes;
+  assert.ok(found && scope);
+  return unreachableBecause(m, scope, found, ports);
 }
 
 describe('unreachableBecause', () => {
@@ -102,6 +103,23 @@ describe('unreachableBecause', () => {
     };
     assert.equal(because(scenario, 'sg-v4'), undefined);
     assert.equal(because(scenario, 'sg-v6'), 'its one network interface (eni-1) is not reachable from the internet on these ports: it has no IPv6 address');
+  });
+
+  test('protocol all and port ranges: any reachable TCP or UDP port of the finding keeps it', () => {
+    const allTraffic: Scenario = {
+      groups: [{ id: 'sg-a', ingress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }],
+      acl: [aclEntry(100, 'allow', '17', '0.0.0.0/0', 53)],
+    };
+    const everyPort: ContextPorts[] = [
+      { protocol: 'tcp', from: 0, to: 65535 },
+      { protocol: 'udp', from: 0, to: 65535 },
+    ];
+    assert.equal(because(allTraffic, 'sg-a', everyPort), undefined, 'udp 53 gets in');
+    assert.match(because(allTraffic, 'sg-a', [{ protocol: 'tcp', from: 0, to: 65535 }]) ?? '', /behind a network ACL that denies them$/);
+    // A range that covers the one port the ACL lets in, and one that just misses it.
+    const ranged: Scenario = { groups: [{ id: 'sg-a', ingress: [tcp([20, 25], '0.0.0.0/0')] }], acl: [aclEntry(100, 'allow', '6', '0.0.0.0/0', 22)] };
+    assert.equal(because(ranged, 'sg-a', [{ protocol: 'tcp', from: 20, to: 25 }]), undefined);
+    assert.match(because(ranged, 'sg-a', [{ protocol: 'tcp', from: 23, to: 25 }]) ?? '', /behind a network ACL that denies them$/);
   });
 
   test('both families closed by different layers are both named', () => {
