@@ -1,9 +1,9 @@
-// Rewrites the rule table in README.md and docs/rules.md from the rules' metadata.
+// Rewrites docs/rules.md from the rules' metadata.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RULES } from '../rules/index.js';
-import { ruleReferenceMarkdown, withRuleTable } from '../src/report/rule-docs.js';
+import { ruleReferenceMarkdown } from '../src/report/rule-docs.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -22,6 +22,5 @@ function rewrite(path: string, make: (before: string) => string): void {
   }
 }
 
-rewrite(join(root, 'README.md'), (readme) => withRuleTable(readme, RULES));
 mkdirSync(join(root, 'docs'), { recursive: true });
 rewrite(join(root, 'docs', 'rules.md'), () => ruleReferenceMarkdown(RULES));

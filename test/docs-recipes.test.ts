@@ -1,6 +1,7 @@
-// The README's recipes work as written: every sg-audit command in the Output, Baselines and
-// Recipes sections runs (in that order, in a scratch directory where `snapshot/` is the bundled
-// demo account), through a shell as a user would type it, and writes what the CI jobs read back.
+// The documented recipes work as written: every sg-audit command of docs/formats.md and
+// docs/baselines.md runs (in that order, in a scratch directory where `snapshot/` is the bundled
+// demo account), through a shell as a user would type it, and so do the cron line (docs/cron.md),
+// the CI jobs (docs/ci.md) and the sharded workflow (docs/accounts.md).
 // Live-only flags of the cron line are swapped for the snapshot: no test talks to AWS.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,14 +12,7 @@ import { describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { BIN, REPO_ROOT } from './helpers/cli.js';
 
-const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-
-function section(heading: string): string {
-  const start = readme.indexOf(`\n## ${heading}`);
-  assert.ok(start >= 0, `README has a "${heading}" section`);
-  const end = readme.indexOf('\n## ', start + 1);
-  return readme.slice(start, end < 0 ? undefined : end);
-}
+const doc = (name: string) => readFileSync(join(REPO_ROOT, 'docs', name), 'utf8');
 
 function codeBlocks(text: string, language: string): string[] {
   return [...text.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1] as string);
@@ -56,12 +50,12 @@ function run(command: string, ws: { cwd: string; env: NodeJS.ProcessEnv }): { co
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('README recipes', () => {
+describe('documented recipes', () => {
   const ws = workspace();
   // The baseline recipe writes sg-baseline.json, which the CI recipes then read.
-  const commands = [...shellCommands(section('Output')), ...shellCommands(section('Baselines'))];
+  const commands = [...shellCommands(doc('formats.md')), ...shellCommands(doc('baselines.md'))];
 
-  test('the Output and Baselines commands run as written: findings (exit 1) or a pass (exit 0), nothing on stderr', () => {
+  test('the formats and baselines commands run as written: findings (exit 1) or a pass (exit 0), nothing on stderr', () => {
     assert.ok(commands.length >= 4, `found ${commands.length} commands`);
     for (const command of commands) {
       const { code, stderr } = run(command, ws);
@@ -74,7 +68,7 @@ describe('README recipes', () => {
   });
 
   test('the crontab line is valid cron, and its command (with the snapshot for the live flags) writes both reports and exits 0', () => {
-    const [block] = codeBlocks(section('Recipes'), 'crontab');
+    const [block] = codeBlocks(doc('cron.md'), 'crontab');
     assert.ok(block);
     const fields = block.trim().split(/\s+/);
     assert.match(fields.slice(0, 5).join(' '), /^[\d*,/-]+ [\d*,/-]+ [\d*,/-]+ [\d*,/-]+ [\d*,/-]+$/);
@@ -90,7 +84,7 @@ describe('README recipes', () => {
   });
 
   test('the GitHub Actions job: valid YAML, its audit command runs with the baseline, and it uploads the SARIF file the command writes', () => {
-    const workflow = parseYaml(codeBlocks(section('Recipes'), 'yaml')[0] ?? '') as {
+    const workflow = parseYaml(codeBlocks(doc('ci.md'), 'yaml')[0] ?? '') as {
       permissions: Record<string, string>;
       jobs: Record<string, { steps: { uses?: string; run?: string; with?: Record<string, string> }[] }>;
     };
@@ -111,7 +105,7 @@ describe('README recipes', () => {
   });
 
   test('the GitLab job: valid YAML, its script runs, and the JUnit report it declares is the file written', () => {
-    const job = Object.values(parseYaml(codeBlocks(section('Recipes'), 'yaml')[1] ?? '') as Record<string, { script: string[]; artifacts: { reports: { junit: string } } }>)[0];
+    const job = Object.values(parseYaml(codeBlocks(doc('ci.md'), 'yaml')[1] ?? '') as Record<string, { script: string[]; artifacts: { reports: { junit: string } } }>)[0];
     assert.ok(job);
     const command = stringsIn(job.script).find((line) => line.startsWith('sg-audit '));
     assert.ok(command);
@@ -128,7 +122,7 @@ describe('README recipes', () => {
       if?: string;
       with?: Record<string, string | boolean>;
     }
-    const workflow = parseYaml(codeBlocks(section('Recipes'), 'yaml')[2] ?? '') as {
+    const workflow = parseYaml(codeBlocks(doc('accounts.md'), 'yaml')[0] ?? '') as {
       permissions: Record<string, string>;
       jobs: {
         audit: { strategy: { matrix: { include: { shard: string; role: string; regions: string }[] } }; steps: Step[] };

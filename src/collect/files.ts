@@ -220,7 +220,7 @@ export async function loadInputs(paths: readonly string[], options: LoadOptions 
         if (explicitFile) {
           throw inputError(
             `${path} is not saved \`aws ec2 describe-*\` output or an sg-audit snapshot (${detected.unknown})`,
-            'pass the unmodified JSON of aws ec2 describe-security-groups (or another describe-* call the README lists)',
+            'pass the unmodified JSON of aws ec2 describe-security-groups (or another describe-* call docs/offline.md lists)',
           );
         }
         warnings.push(`skipped ${path}: not recognized as aws ec2 describe-* output (${detected.unknown})`);

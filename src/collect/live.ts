@@ -55,10 +55,10 @@ function quietSdkWarnings(): void {
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 }
 
-const GRANT = 'grant the read-only actions in the README\'s IAM policy to this identity';
+const GRANT = 'grant the read-only actions in the IAM policy of docs/live.md to this identity';
 const GET_ENTRIES =
   'grant ec2:GetManagedPrefixListEntries: it is a Get* action, which ec2:Describe* and the AmazonEC2ReadOnlyAccess ' +
-  'policy do not include (SecurityAudit and ReadOnlyAccess do); see the README\'s IAM policy';
+  'policy do not include (SecurityAudit and ReadOnlyAccess do); see the IAM policy of docs/live.md';
 
 const HINTS: Readonly<Record<string, string>> = {
   UnauthorizedOperation: GRANT,

@@ -1,4 +1,4 @@
-// The config file, validated (README "Configuration"; examples/sg-audit.example.yml).
+// The config file, validated (docs/configuration.md; examples/sg-audit.example.yml).
 import type { FailOn } from '../engine/gate.js';
 import type { RuleSettingsById } from '../engine/select.js';
 import type { Suppression } from '../engine/suppress.js';

@@ -88,7 +88,7 @@ describe('toCollectionError and hints', () => {
 
   test('the same code on a Describe* call keeps the general hint', () => {
     const e = toCollectionError(sdkError('UnauthorizedOperation', 'no'), 'DescribeStaleSecurityGroups');
-    assert.match(e.hint ?? '', /README's IAM policy/);
+    assert.match(e.hint ?? '', /IAM policy of docs\/live\.md/);
     assert.doesNotMatch(e.hint ?? '', /Get\*/);
     assert.equal(hintFor('UnauthorizedOperation'), e.hint);
   });
