@@ -33,11 +33,11 @@ process.on('unhandledRejection', (error) => fail(`unexpected failure: ${error?.m
 
 let main;
 try {
-  ({ main } = await import('../dist/src/cli/main.js'));
+  ({ main } = await import('../lib/sg-audit.js'));
 } catch (error) {
-  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/src/cli/main.js')) {
+  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('lib/sg-audit.js')) {
     const root = new URL('..', import.meta.url).pathname;
-    fail(`sg-audit is not built: ${root}dist/ is missing`, `run npm install (or npm run build) in ${root}`, error);
+    fail(`sg-audit is not built: ${root}lib/ is missing`, `run npm install (or npm run build) in ${root}`, error);
   }
   fail(`cannot load sg-audit: ${error?.message ?? error}`, 'reinstall it (npm install), or run with --debug and report it', error);
 }

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
+// Read from package.json at build time (the bundle inlines it), so --version, the JSON report and
+// snapshots always agree with it.
+import pkg from '../package.json' with { type: 'json' };
 
-// Read once from package.json, so --version, the JSON report and snapshots always agree with it.
-const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 export const VERSION: string = pkg.version;

@@ -53,5 +53,5 @@ test('without a build (no dist/) it says how to build, exit 3', () => {
   cpSync(join(REPO_ROOT, 'bin'), join(root, 'bin'), { recursive: true });
   const result = spawnSync(process.execPath, [join(root, 'bin', 'sg-audit.js'), '--version'], { env, encoding: 'utf8' });
   assert.equal(result.status, 3);
-  assert.equal(result.stderr, `sg-audit: error: sg-audit is not built: ${root}/dist/ is missing — run npm install (or npm run build) in ${root}/\n`);
+  assert.equal(result.stderr, `sg-audit: error: sg-audit is not built: ${root}/lib/ is missing — run npm install (or npm run build) in ${root}/\n`);
 });

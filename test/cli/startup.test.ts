@@ -1,4 +1,5 @@
-// The AWS SDK is large: --help, --version and offline audits must never load it.
+// The AWS SDK is large: --help, --version and offline audits must never load it (the bundle
+// keeps it in chunks of its own: test/fixtures/trace-sdk-loads.mjs knows them from lib/bundle-meta.json).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -25,5 +26,5 @@ test('--version, --help and an offline audit never load the AWS SDK', () => {
 });
 
 test('a live audit does load it (the trace works)', () => {
-  assert.ok(sdkModulesLoadedBy(['--region', 'us-east-1']).some((url) => url.includes('client-ec2')));
+  assert.ok(sdkModulesLoadedBy(['--region', 'us-east-1']).length > 0);
 });
