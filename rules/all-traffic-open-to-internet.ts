@@ -39,6 +39,10 @@ export default defineRule({
       all: 'All traffic (every protocol and port) open to the internet over {families} via {via}',
       everyPort: 'Every {protocol} port open to the internet over {families} via {via}',
     },
+    summaries: {
+      all: 'all traffic from {sources}',
+      everyPort: 'every {protocol} port from {sources}',
+    },
   },
   check(group, { report }) {
     for (const exposure of allTrafficExposures(group.ingress)) {

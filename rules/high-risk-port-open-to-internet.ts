@@ -115,6 +115,9 @@ export default defineRule({
     messages: {
       open: 'High-risk port(s) open to the internet over {families}: {ports} via {via}',
     },
+    summaries: {
+      open: '{ports} from {sources}',
+    },
   },
   check(group, { options, report, isRuleEnabled }) {
     const { targets, services } = portTargets(options.ports);

@@ -116,6 +116,22 @@ function exposedText(item: ExposedPorts): string {
   return `${item.protocol} ${ports} over ${familiesText([item.family])} (${pathText(item.via)})`;
 }
 
+/** "tcp 22, 5601 on 52.17.201.64": per address family, the ports and the addresses they are reached on. */
+function reachText(exposed: readonly ExposedPorts[]): string {
+  return (['ipv4', 'ipv6'] as const)
+    .flatMap((family) => {
+      const mine = exposed.filter((e) => e.family === family);
+      if (mine.length === 0) return [];
+      const ports = (['tcp', 'udp'] as const).flatMap((protocol) => {
+        const ranges = mergePortRanges(mine.filter((e) => e.protocol === protocol).flatMap((e) => [...e.critical, ...e.other]));
+        return ranges.length > 0 ? [`${protocol} ${formatPortRanges(ranges)}`] : [];
+      });
+      const addresses = [...new Set(mine.flatMap((e) => e.via.addresses))];
+      return [`${ports.join(', ')} on ${addresses.join(', ')}`];
+    })
+    .join('; ');
+}
+
 /** One revoke command per group on the paths, when every permission's `sgr-` id is known. */
 function revokeCommands(region: string, items: readonly ExposedPorts[]): string | undefined {
   const byGroup = new Map<string, Set<string>>();
@@ -218,6 +234,9 @@ export default defineRule({
     messages: {
       reachable: '{target} is reachable from the internet: {paths}',
     },
+    summaries: {
+      reachable: '{reach}',
+    },
   },
   check(eni, context) {
     const exposed = classify(interfaceReachability(context.model, eni), portSets(context));
@@ -232,7 +251,7 @@ export default defineRule({
       messageId: 'reachable',
       key: keyParts.join(','),
       severity: critical ? 'critical' : 'high',
-      data: { target: targetText(eni, instance), paths: exposed.map(exposedText).join('; ') },
+      data: { target: targetText(eni, instance), paths: exposed.map(exposedText).join('; '), reach: reachText(exposed) },
       ports: uniqueSpans(spans.map((s) => s.span)),
       ...(command ? { remediationCommand: command } : {}),
       evidence: {

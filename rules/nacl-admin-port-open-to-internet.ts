@@ -54,6 +54,9 @@ export default defineRule({
     messages: {
       open: 'Admits from the internet: {ports}; {subnets}',
     },
+    summaries: {
+      open: 'from the internet: {ports}',
+    },
   },
   check(acl, { options, model, report }) {
     const open: OpenPort[] = [];

@@ -39,6 +39,9 @@ export default defineRule({
     messages: {
       open: 'RDP ({ports}) open to the internet over {families} via {via}',
     },
+    summaries: {
+      open: '{ports} from {sources}',
+    },
   },
   check(group, { options, report, isRuleEnabled }) {
     const targets = options.ports.flatMap((port) => [

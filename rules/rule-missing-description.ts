@@ -29,6 +29,9 @@ export default defineRule({
     messages: {
       missing: '{count} inbound source(s) without a description: {rules}',
     },
+    summaries: {
+      missing: '{count} inbound source(s) without a description',
+    },
   },
   check(group, { report }) {
     const undescribed = group.ingress.filter((p) => !p.description?.trim());

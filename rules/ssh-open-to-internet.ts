@@ -40,6 +40,9 @@ export default defineRule({
     messages: {
       open: 'SSH ({ports}) open to the internet over {families} via {via}',
     },
+    summaries: {
+      open: '{ports} from {sources}',
+    },
   },
   check(group, { options, report, isRuleEnabled }) {
     const targets = options.ports.map((port) => ({ protocol: 'tcp' as const, port }));

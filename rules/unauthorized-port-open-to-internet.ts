@@ -100,6 +100,9 @@ export default defineRule({
     messages: {
       open: 'Port(s) open to the internet that are not authorized: {ports} via {via}',
     },
+    summaries: {
+      open: '{ports} from {sources}',
+    },
   },
   check(group, context) {
     const { report, isRuleEnabled } = context;

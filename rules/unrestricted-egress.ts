@@ -31,6 +31,9 @@ export default defineRule({
     messages: {
       open: 'All outbound traffic allowed to the internet over {families} via {via}',
     },
+    summaries: {
+      open: 'all traffic to {sources}',
+    },
   },
   check(group, { report }) {
     const exposure = internetExposure(group.egress.filter((p) => p.protocol === 'all'));

@@ -9,9 +9,9 @@ import type { AssumeRolePlan, ProgressEvent } from '../collect/live.js';
 import { serializeSnapshot } from '../collect/snapshot.js';
 import type { RawSnapshot } from '../collect/types.js';
 import { loadConfig } from '../config/load.js';
-import { evaluate, type Outcome } from '../engine/evaluate.js';
+import { evaluate, type AuditError, type Outcome } from '../engine/evaluate.js';
 import { exitCodeFor, type FailOn } from '../engine/gate.js';
-import { dataKindsFor, effectiveRules, findRule, selectRules } from '../engine/select.js';
+import { dataKindsFor, effectiveRules, findRule, missingForAnyRule, selectRules } from '../engine/select.js';
 import { applySuppressions } from '../engine/suppress.js';
 import { inputError, isSgAuditError, usageError } from '../errors.js';
 import { DATA_KIND_INFO, DATA_KINDS, type DataKind } from '../model/kinds.js';
@@ -20,16 +20,18 @@ import { readFile } from 'node:fs/promises';
 import { compareWithBaseline } from '../engine/baseline.js';
 import { buildReport } from '../report/build.js';
 import { plural } from '../report/describe.js';
-import { buildExposure, missingData, missingDataHint, renderExposureJson, renderExposureTable } from '../report/exposure.js';
-import { rendererFor, type RenderContext, type RenderedReport } from '../report/formats.js';
+import { buildExposure, exposureAuditErrors, missingData, missingDataHint, renderExposureJson, renderExposureTable } from '../report/exposure.js';
+import { rendererFor, type DisplayFilter, type RenderContext, type RenderedReport } from '../report/formats.js';
 import { mergeReports, parseReport } from '../report/merge.js';
 import { parseBaselineReport } from '../report/read-baseline.js';
 import type { AuditReport } from '../report/types.js';
 import { explainRule, renderRuleList } from '../report/render-rules.js';
 import { forTerminal } from '../report/sanitize.js';
+import { causeLine, groupErrors, unevaluatedLine } from '../report/error-causes.js';
+import { closest } from '../suggest.js';
 import { VERSION } from '../version.js';
 import { planOutputs, type OutputPlan } from './outputs.js';
-import { SCOPE_KIND } from '../rules-kit/types.js';
+import { SCOPE_KIND, type Severity } from '../rules-kit/types.js';
 import { createProgram, type AuditFlags, type CollectFlags, type ExposureFlags, type LiveFlags, type MergeFlags } from './program.js';
 import { checkOutputPath, writeFileAtomic, writeFilesAtomic, writeText } from './write.js';
 
@@ -112,9 +114,23 @@ class Progress {
   }
 }
 
-function reportWidth(io: Io, toTerminal: boolean): number {
-  const columns = toTerminal ? io.stdout.columns : undefined;
-  return Math.max(80, Math.min(columns ?? 120, 200));
+/**
+ * The width a human report is laid out for: the terminal's, or when stdout is not one (a pipe, a
+ * file, cron mail), COLUMNS when set, else 100.
+ */
+export function reportWidth(io: Io, toTerminal: boolean): number {
+  const fromEnv = Number.parseInt(io.env['COLUMNS'] ?? '', 10);
+  const columns = toTerminal && io.stdout.columns ? io.stdout.columns : Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 100;
+  return Math.max(60, Math.min(columns, 200));
+}
+
+/** --min-severity and --only-new: what the human formats show. */
+function displayFilter(flags: { minSeverity?: string; onlyNew?: boolean; baseline?: string }): DisplayFilter | undefined {
+  if (flags.onlyNew && flags.baseline === undefined) {
+    throw usageError('--only-new needs --baseline: new is relative to an earlier report', 'add --baseline <earlier report.json>, or drop --only-new');
+  }
+  if (flags.minSeverity === undefined && !flags.onlyNew) return undefined;
+  return { ...(flags.minSeverity !== undefined ? { minSeverity: flags.minSeverity as Severity } : {}), ...(flags.onlyNew ? { onlyNew: true } : {}) };
 }
 
 async function collectLiveSnapshot(flags: LiveFlags & { quiet?: boolean }, kinds: readonly DataKind[], io: Io): Promise<RawSnapshot> {
@@ -157,6 +173,34 @@ export function assumePlan(flags: LiveFlags): AssumeRolePlan | undefined {
   return { roleArn, accounts: organization ? 'organization' : accounts, ...(externalId !== undefined ? { externalId } : {}) };
 }
 
+/** A word where a command or option was expected: a command typed wrong, most likely. */
+function unknownCommand(word: string, commands: readonly string[]) {
+  const guess = closest(word, commands);
+  return usageError(
+    `unknown command "${word}"${guess ? ` (did you mean ${guess}?)` : ''}`,
+    `the commands are ${commands.join(', ')}; sg-audit help <command> shows one`,
+  );
+}
+
+/**
+ * Errors on stderr, grouped by cause (src/report/error-causes.ts): one line per cause with the
+ * hint that fits it, one per set of scopes whose rules could not run. Always printed, whatever
+ * the report shows, so a pipe or a file-only run never hides them.
+ */
+function printErrors(io: Io, errors: readonly AuditError[]): void {
+  const { causes, unevaluated } = groupErrors(errors);
+  for (const cause of causes) io.stderr.write(`sg-audit: error: ${forTerminal(causeLine(cause))}\n`);
+  for (const entry of unevaluated) io.stderr.write(`sg-audit: error: ${forTerminal(unevaluatedLine(entry))}\n`);
+}
+
+/** "FAIL: 20 findings at or above high (exit 1)": a report's verdict in one line. */
+function verdictText(report: AuditReport): string {
+  const s = report.summary;
+  if (s.status === 'incomplete') return `INCOMPLETE: ${plural(groupErrors(report.errors).causes.length, 'error')} (exit 3)`;
+  if (s.status === 'fail') return `FAIL: ${plural(s.failing, report.baseline ? 'new finding' : 'finding')} at or above ${report.run.failOn} (exit 1)`;
+  return `PASS: ${plural(s.findings, 'finding')}, none at or above ${report.run.failOn}${report.baseline ? ' that is new' : ''} (exit 0)`;
+}
+
 function warn(io: Io, quiet: boolean | undefined, lines: readonly string[]): void {
   if (quiet) return;
   for (const line of lines) io.stderr.write(`sg-audit: warning: ${forTerminal(line)}\n`);
@@ -197,6 +241,7 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   // --no-exposure-context, then the config, then on.
   const exposureContext = flags.exposureContext !== false && config.exposureContext !== false;
   const plans = planOutputs(flags.format ?? [], flags.output);
+  displayFilter(flags);
   await checkOutputPaths(plans, flags.input ?? []);
   // Read before collecting: a wrong baseline path must not cost a live sweep of every region.
   const baseline = flags.baseline !== undefined ? await readBaseline(flags.baseline) : undefined;
@@ -208,6 +253,19 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   if (snapshot.source === 'file') await checkOutputPaths(plans, snapshot.inputs);
 
   const model = normalize(snapshot);
+  if (snapshot.source === 'file') {
+    // A folder of the wrong files must not pass: when no rule has its data anywhere, say what to add.
+    const missing = missingForAnyRule(model, rules);
+    if (missing) {
+      throw inputError(
+        `nothing to audit: ${(flags.input ?? []).join(', ')} holds none of the data ${rules.length === 1 ? `rule ${rules[0]?.rule.meta.id} needs` : `any of the ${rules.length} rules needs`}`,
+        `add the output of ${missing
+          .slice(0, 2)
+          .map((k) => `\`${DATA_KIND_INFO[k].cliCommand}\``)
+          .join(' and ')} to --input (sg-audit explain <rule> lists what each rule reads)`,
+      );
+    }
+  }
   // Every catalog rule's effective options, so a rule can read another's (enabled or not).
   const evaluation = evaluate(model, rules, effectiveRules(RULES, config.rules), { exposureContext });
   // Expiry is judged on the day the run started (UTC).
@@ -244,9 +302,10 @@ async function emitReport(
   report: AuditReport,
   plans: readonly OutputPlan[],
   outcomes: readonly Outcome[],
-  flags: { color: boolean; quiet?: boolean },
+  flags: { color: boolean; quiet?: boolean; details?: boolean; minSeverity?: string; onlyNew?: boolean; baseline?: string },
   io: Io,
 ): Promise<void> {
+  const display = displayFilter(flags);
   const rendered: { plan: OutputPlan; text: RenderedReport }[] = [];
   for (const plan of plans) {
     const toTerminal = plan.file === undefined && Boolean(io.stdout.isTTY);
@@ -256,20 +315,22 @@ async function emitReport(
       width: reportWidth(io, toTerminal),
       outcomes,
       cwd: io.cwd ?? process.cwd(),
+      ...(flags.details ? { details: true } : {}),
+      ...(display ? { display } : {}),
     };
     rendered.push({ plan, text: (await rendererFor(plan.format))(report, ctx) });
   }
   // JSON comes in pieces, rendered as they are written.
   for (const { plan, text } of rendered) if (plan.file === undefined) writeText(io.stdout, text);
-  await writeFilesAtomic(rendered.flatMap(({ plan, text }) => (plan.file === undefined ? [] : [{ path: plan.file, text }])));
+  const files = rendered.flatMap(({ plan, text }) => (plan.file === undefined ? [] : [{ path: plan.file, text, format: plan.format }]));
+  await writeFilesAtomic(files);
 
-  // The table shows warnings and errors itself; other formats need them on stderr.
-  if (!plans.some((p) => p.format === 'table' && p.file === undefined)) {
-    warn(io, flags.quiet, report.warnings);
-    for (const e of report.errors) {
-      const where = e.kind === 'collection' ? e.operation : `rule ${e.ruleId}`;
-      io.stderr.write(`sg-audit: error: ${e.region} ${where}: ${e.code}: ${forTerminal(e.message)}${e.hint ? ` — ${e.hint}` : ''}\n`);
-    }
+  // The table shows warnings itself; other formats need them on stderr. Errors always go there.
+  if (!plans.some((p) => p.format === 'table' && p.file === undefined)) warn(io, flags.quiet, report.warnings);
+  printErrors(io, report.errors);
+  // A run that printed nothing says what it wrote and how it came out.
+  if (!flags.quiet && files.length > 0 && !plans.some((p) => p.file === undefined)) {
+    io.stderr.write(`sg-audit: wrote ${files.map((f) => `${forTerminal(f.path)} (${f.format})`).join(', ')} · ${verdictText(report)}\n`);
   }
 }
 
@@ -286,6 +347,7 @@ async function readShard(file: string): Promise<AuditReport> {
 /** `sg-audit merge`: shard reports in, one report out, the exit code of one audit over them all. */
 async function runMerge(files: readonly string[], flags: MergeFlags, io: Io): Promise<number> {
   const plans = planOutputs(flags.format ?? [], flags.output);
+  displayFilter(flags);
   // Never write a report over a shard it was merged from.
   await checkOutputPaths(plans, files);
   const reports: AuditReport[] = [];
@@ -357,12 +419,7 @@ async function runExposure(flags: ExposureFlags, io: Io): Promise<number> {
   else io.stdout.write(text);
 
   warn(io, flags.quiet, [...snapshot.warnings, ...model.warnings]);
-  // The table on stdout lists the errors itself.
-  if (format !== 'table' || flags.output) {
-    for (const e of report.errors) {
-      io.stderr.write(`sg-audit: error: ${e.region} ${e.operation}: ${e.code}: ${forTerminal(e.message)}${e.hint ? ` — ${e.hint}` : ''}\n`);
-    }
-  }
+  printErrors(io, exposureAuditErrors(report.errors));
   return report.errors.length > 0 ? 3 : 0;
 }
 
@@ -373,37 +430,40 @@ async function runCollect(flags: CollectFlags, io: Io): Promise<number> {
   if (flags.output) await writeFileAtomic(flags.output, text);
   else io.stdout.write(text);
   warn(io, flags.quiet, snapshot.warnings);
-  let failures = 0;
-  for (const scope of snapshot.scopes) {
-    for (const [kind, result] of Object.entries(scope.kinds)) {
-      if (result.status !== 'error') continue;
-      failures++;
-      io.stderr.write(
-        `sg-audit: error: ${scope.region} ${result.error.operation || kind}: ${result.error.code}: ${forTerminal(result.error.message)}${result.error.hint ? ` — ${result.error.hint}` : ''}\n`,
-      );
-    }
-  }
+  const failures: AuditError[] = snapshot.scopes.flatMap((scope) =>
+    Object.entries(scope.kinds).flatMap(([kind, result]) =>
+      result.status !== 'error'
+        ? []
+        : [{ kind: 'collection' as const, accountId: scope.accountId ?? 'unknown', region: scope.region, ...result.error, operation: result.error.operation || kind }],
+    ),
+  );
+  printErrors(io, failures);
   if (!flags.quiet && flags.output) {
-    io.stderr.write(`sg-audit: saved ${snapshot.scopes.length} region(s) to ${flags.output}${failures ? ` with ${failures} failed call(s)` : ''}\n`);
+    io.stderr.write(`sg-audit: saved ${plural(snapshot.scopes.length, 'region')} to ${forTerminal(flags.output)}${failures.length > 0 ? ` with ${plural(failures.length, 'failed call')} (exit 3)` : ''}\n`);
   }
-  return failures > 0 ? 3 : 0;
+  return failures.length > 0 ? 3 : 0;
 }
 
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let exitCode = 0;
   const debug = argv.includes('--debug');
   const program = createProgram(VERSION, {
-    audit: async (flags) => void (exitCode = await runAudit(flags, io)),
+    audit: async (flags, stray) => {
+      if (stray.length > 0) throw unknownCommand(stray[0] as string, program.commands.map((c) => c.name()));
+      exitCode = await runAudit(flags, io);
+    },
     collect: async (flags) => void (exitCode = await runCollect(flags, io)),
     merge: async (files, flags) => void (exitCode = await runMerge(files, flags, io)),
     exposure: async (flags) => void (exitCode = await runExposure(flags, io)),
     rules: async (flags) => {
-      const chalk = new Chalk({ level: colorLevel(true, io.env, Boolean(io.stdout.isTTY)) });
-      io.stdout.write(renderRuleList(RULES, flags.format ?? 'table', chalk));
+      const toTerminal = Boolean(io.stdout.isTTY);
+      const chalk = new Chalk({ level: colorLevel(flags.color, io.env, toTerminal) });
+      io.stdout.write(renderRuleList(RULES, flags.format ?? 'table', chalk, reportWidth(io, toTerminal)));
     },
-    explain: async (ruleId) => {
-      const chalk = new Chalk({ level: colorLevel(true, io.env, Boolean(io.stdout.isTTY)) });
-      io.stdout.write(explainRule(findRule(RULES, ruleId), chalk));
+    explain: async (ruleId, flags) => {
+      const toTerminal = Boolean(io.stdout.isTTY);
+      const chalk = new Chalk({ level: colorLevel(flags.color, io.env, toTerminal) });
+      io.stdout.write(explainRule(findRule(RULES, ruleId), chalk, reportWidth(io, toTerminal)));
     },
   });
   const output = {

@@ -26,6 +26,10 @@ export interface AuditFlags extends LiveFlags {
   baseline?: string;
   /** Undefined: the config's failOn, else high. */
   failOn?: string;
+  /** The human formats only: findings below it are not shown (the gate still counts them). */
+  minSeverity?: string;
+  onlyNew?: boolean;
+  details?: boolean;
   /** A path; false for --no-config; undefined to look for a default file. */
   config?: string | false;
   rule?: string[];
@@ -45,15 +49,16 @@ export interface MergeFlags {
   baseline?: string;
   /** Undefined: the shards' common failOn. */
   failOn?: string;
+  minSeverity?: string;
+  onlyNew?: boolean;
+  details?: boolean;
   color: boolean;
   quiet?: boolean;
   debug?: boolean;
 }
 
-export interface CollectFlags extends LiveFlags {
+export interface CollectFlags extends LiveFlags, TerminalFlags {
   output?: string;
-  quiet?: boolean;
-  debug?: boolean;
 }
 
 /** `sg-audit exposure --format`. */
@@ -71,10 +76,17 @@ export interface ExposureFlags extends LiveFlags {
   debug?: boolean;
 }
 
+/** The options every command takes. */
+export interface TerminalFlags {
+  color: boolean;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
 export interface Handlers {
-  audit(flags: AuditFlags): Promise<void>;
-  rules(flags: { format?: RuleListFormat }): Promise<void>;
-  explain(ruleId: string): Promise<void>;
+  audit(flags: AuditFlags, stray: readonly string[]): Promise<void>;
+  rules(flags: { format?: RuleListFormat } & TerminalFlags): Promise<void>;
+  explain(ruleId: string, flags: TerminalFlags): Promise<void>;
   collect(flags: CollectFlags): Promise<void>;
   merge(files: string[], flags: MergeFlags): Promise<void>;
   exposure(flags: ExposureFlags): Promise<void>;
@@ -148,7 +160,14 @@ function addReportOptions(command: Command, failOnDefault: string): Command {
     .addOption(
       // No commander default: the flag wins over what the config (or the shards) say.
       new Option('--fail-on <severity>', `lowest severity that fails the run (exit 1), or "none" (default: ${failOnDefault})`).choices([...SEVERITIES, 'none']),
-    );
+    )
+    .addOption(
+      new Option('--min-severity <severity>', 'show only findings at or above this severity in the table, Markdown and HTML (the exit code and the machine formats still count every finding)').choices([
+        ...SEVERITIES,
+      ]),
+    )
+    .option('--only-new', 'with --baseline: show only the new findings in the table, Markdown and HTML')
+    .option('--details', 'the table shows every finding in full: its evidence, what uses the resource, the remediation, every fix command');
 }
 
 function addTerminalOptions(command: Command): Command {
@@ -185,7 +204,9 @@ function addAuditOptions(command: Command, handlers: Handlers): Command {
       ),
   )
     .addHelpText('after', AUDIT_EXAMPLES)
-    .action((flags: AuditFlags) => handlers.audit(flags));
+    // Words that are not options land here: a mistyped command ("explian") is named as such.
+    .argument('[command...]')
+    .action((stray: string[], flags: AuditFlags) => handlers.audit(flags, stray));
 }
 
 /**
@@ -198,7 +219,7 @@ export function createProgram(version: string, handlers: Handlers): Command {
     .usage('[audit] [options]  |  <command> [options]')
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
-    .helpCommand(false)
+    .helpCommand('help [command]', 'show help for a command')
     .enablePositionalOptions()
     .showSuggestionAfterError(true);
   addAuditOptions(program, handlers);
@@ -210,29 +231,30 @@ export function createProgram(version: string, handlers: Handlers): Command {
     ),
   );
 
-  program
-    .command('rules')
-    .description('list the rule catalog')
-    .helpOption('-h, --help', 'show help')
-    .addOption(new Option('--format <name>', 'output format').choices(RULE_LIST_FORMATS).default('table'))
-    .action((flags: { format?: RuleListFormat }) => handlers.rules(flags));
-
-  program
-    .command('explain')
-    .description('what a rule checks, why, how to fix it, references and options')
-    .helpOption('-h, --help', 'show help')
-    .argument('<rule-id>', 'a rule id from `sg-audit rules`')
-    .action((ruleId: string) => handlers.explain(ruleId));
-
-  addLiveOptions(
+  addTerminalOptions(
     program
-      .command('collect')
-      .description('save a snapshot of live data, to audit later with --input')
-      .helpOption('-h, --help', 'show help'),
+      .command('rules')
+      .description('list the rule catalog')
+      .helpOption('-h, --help', 'show help')
+      .addOption(new Option('--format <name>', 'output format').choices(RULE_LIST_FORMATS).default('table')),
+  ).action((flags: { format?: RuleListFormat } & TerminalFlags) => handlers.rules(flags));
+
+  addTerminalOptions(
+    program
+      .command('explain')
+      .description('what a rule checks, why, how to fix it, references and options')
+      .helpOption('-h, --help', 'show help')
+      .argument('<rule-id>', 'a rule id from `sg-audit rules`'),
+  ).action((ruleId: string, flags: TerminalFlags) => handlers.explain(ruleId, flags));
+
+  addTerminalOptions(
+    addLiveOptions(
+      program
+        .command('collect')
+        .description('save a snapshot of live data, to audit later with --input')
+        .helpOption('-h, --help', 'show help'),
+    ).option('--output <file>', 'write the snapshot to this file (atomically) instead of stdout'),
   )
-    .option('--output <file>', 'write the snapshot to this file (atomically) instead of stdout')
-    .option('--quiet', 'no progress or warnings on stderr; errors only')
-    .option('--debug', 'show stack traces and library warnings')
     .addHelpText('after', '\nExample:\n  $ sg-audit collect --profile prod --region all --output snapshot.json\n  $ sg-audit --input snapshot.json\n')
     .action((flags: CollectFlags) => handlers.collect(flags));
 

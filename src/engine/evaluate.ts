@@ -33,6 +33,8 @@ export interface Finding {
   readonly severity: Severity;
   readonly title: string;
   readonly message: string;
+  /** The message in one line, without its evidence (the rule's `summaries`); absent when the message is that already. */
+  readonly summary?: string;
   readonly resource: ResourceRef;
   readonly evidence: Readonly<Record<string, unknown>>;
   readonly remediation: string;
@@ -336,6 +338,8 @@ function toFinding(
   const severity = unreachable !== undefined ? oneLevelLower(given) : given;
   const context = severity !== given && unreachable !== undefined ? { loweredFrom: given, reason: unreachable } : undefined;
   const message = fillCompiled(compiledTemplate(template), data, String);
+  const summaryTemplate = meta.summaries?.[report.messageId];
+  const summary = summaryTemplate === undefined ? undefined : fillCompiled(compiledTemplate(summaryTemplate), { ...data, sources: (report.sources ?? []).join(', ') }, String);
   // Ids in input files may be hostile: each value in a shell command is quoted as one word.
   const command = report.remediationCommand ?? (meta.remediation.cli ? fillCompiled(compiledTemplate(meta.remediation.cli), data, shellArg) : undefined);
   return {
@@ -343,6 +347,7 @@ function toFinding(
     severity,
     title: meta.title,
     message: context ? `${message} — ${severity} rather than ${context.loweredFrom}: ${context.reason}` : message,
+    ...(summary !== undefined ? { summary } : {}),
     resource,
     evidence: { ...report.evidence, ...attachments },
     remediation: meta.remediation.summary,

@@ -2,6 +2,7 @@
 import { usageError } from '../errors.js';
 import { EXPOSURE_CONTEXT_KINDS } from '../model/exposure-context.js';
 import { DATA_KINDS, type DataKind } from '../model/kinds.js';
+import type { AuditModel } from '../model/types.js';
 import { mergeOptions } from '../rules-kit/merge-options.js';
 import { SCOPE_KIND, type AnyRule, type Severity } from '../rules-kit/types.js';
 import { closest } from '../suggest.js';
@@ -82,4 +83,25 @@ export function dataKindsFor(rules: readonly ResolvedRule[], options: { readonly
     if (options.exposureContext && rule.meta.exposureContext) for (const kind of EXPOSURE_CONTEXT_KINDS) wanted.add(kind);
   }
   return DATA_KINDS.filter((k) => wanted.has(k));
+}
+
+/**
+ * When none of these rules can run anywhere, because every account × region lacks a kind each
+ * one needs (an input without security groups, a folder of the wrong files): the missing kinds,
+ * those that most rules need first. Undefined when some rule can run somewhere. Collection errors
+ * are not absence: a kind that failed makes its rules errors (exit 3), not "nothing to audit".
+ */
+export function missingForAnyRule(model: AuditModel, rules: readonly ResolvedRule[]): DataKind[] | undefined {
+  const wanted = new Map<DataKind, number>();
+  for (const { rule } of rules) {
+    const needs = [SCOPE_KIND[rule.meta.scope], ...rule.meta.requires];
+    let missingEverywhere: Set<DataKind> | undefined;
+    for (const scope of model.scopes) {
+      const missing = needs.filter((kind) => (scope.kinds.get(kind)?.state ?? 'absent') === 'absent');
+      if (missing.length === 0) return undefined;
+      missingEverywhere = new Set([...(missingEverywhere ?? []), ...missing]);
+    }
+    for (const kind of missingEverywhere ?? needs) wanted.set(kind, (wanted.get(kind) ?? 0) + 1);
+  }
+  return [...wanted].sort(([a, m], [b, n]) => n - m || DATA_KINDS.indexOf(a) - DATA_KINDS.indexOf(b)).map(([kind]) => kind);
 }

@@ -12,8 +12,10 @@ import { interfaceReachability, type PathPermission, type PathRoute } from '../m
 import { scopeKey, type AuditModel, type Instance } from '../model/types.js';
 import { plural } from './describe.js';
 import { paintSeverity } from './render-table.js';
-import { escapeJsonText, forTerminal, truncate } from './sanitize.js';
-import { drawBlock, stitch, type TableBlock } from './table-layout.js';
+import { causeLine, groupErrors } from './error-causes.js';
+import { escapeJsonText, forTerminal } from './sanitize.js';
+import { elide, widthOf, wrapSpans } from './text-layout.js';
+import type { AuditError } from './types.js';
 
 /** critical: an admin or high-risk port is reachable; high: another port not authorized; info: only authorized ports (80/443 by default). */
 export const EXPOSURE_RISKS = ['critical', 'high', 'info'] as const;
@@ -250,54 +252,43 @@ export function pathText(reachable: readonly ExposureReach[]): string {
   return `via ${groups.join(', ')}; ${acl}; ${tables.join(', ')} ${routes.join(', ')}`;
 }
 
-// Stacked blocks of this many rows, as the findings table does (cli-table3 slows with rows).
-const ROWS_PER_BLOCK = 100;
+const RISK_TAG: Readonly<Record<ExposureRisk, string>> = { critical: 'CRIT', high: 'HIGH', info: 'INFO' };
 
-function interfaceCell(row: ExposureInterface, width: number): string[] {
-  const name = row.instanceId ? row.instanceName : row.description;
-  return [
-    row.interfaceId,
-    row.instanceId ?? (row.interfaceType === 'interface' ? 'network interface' : `${row.interfaceType} interface`),
-    // Attacker-controllable: escapes shown, not obeyed; cut to the column, never the ids.
-    ...(name ? [truncate(forTerminal(name), width)] : []),
-  ];
-}
-
-function reachableCell(row: ExposureInterface, chalk: ChalkInstance): string[] {
-  const lines: string[] = [];
-  for (const family of ['ipv4', 'ipv6'] as const) {
-    const mine = row.reachable.filter((r) => r.family === family);
-    if (mine.length === 0) continue;
-    const addresses = [...new Set(mine.flatMap((r) => r.path.addresses))];
-    lines.push(`${FAMILY_TEXT[family]} ${addresses.join(', ')}: ${portsText(mine)}`, chalk.dim(pathText(mine)));
-  }
-  return lines;
-}
-
-function exposureTable(rows: readonly ExposureInterface[], ctx: ExposureTableContext): Iterable<string> {
-  const { chalk } = ctx;
-  const where = rows.reduce((max, r) => Math.max(max, r.region.length), 12);
-  const fixed = { risk: 8, iface: 24, where };
-  const borders = 5 + 2 * 4;
-  const reach = Math.max(44, ctx.width - borders - fixed.risk - fixed.iface - fixed.where);
-  const widths = [fixed.risk, fixed.iface, fixed.where, reach];
-  const head = ['Risk', 'Interface', 'Where', 'Reachable from the internet, and the path'].map((h) => chalk.bold(h));
-  function* blocks(): Generator<string> {
+/**
+ * One block per interface, worst first: a header rule naming it (interface, instance, name, where),
+ * then per address family the address and the ports the internet reaches, and the path (groups,
+ * network ACL entries, route) dimmed under it. Ids and ports are never cut; names are elided.
+ */
+function* exposureBlocks(rows: readonly ExposureInterface[], ctx: ExposureTableContext, showAccount: boolean): Generator<string> {
+  const { chalk, width } = ctx;
+  let lines: string[] = [];
+  for (const row of rows) {
+    const who = row.instanceId ?? (row.interfaceType === 'interface' ? 'network interface' : `${row.interfaceType} interface`);
+    const name = row.instanceId ? row.instanceName : row.description;
+    const where = [...(showAccount ? [row.accountId] : []), row.region].join(' ');
+    const base = 3 + widthOf(row.interfaceId) + 3 + widthOf(who) + 1 + 1 + widthOf(where) + 3;
+    const room = width - base - 2 - 1;
+    // Attacker-controllable: escapes shown, not obeyed; elided to fit, never the ids.
+    const nameText = name && room >= 8 ? ` ${elide(forTerminal(name), room)}` : '';
+    const fill = '─'.repeat(Math.max(2, width - base - widthOf(nameText)));
+    lines.push(`${chalk.dim('──')} ${chalk.bold(row.interfaceId)} ${chalk.dim('·')} ${who}${nameText} ${chalk.dim(fill)} ${where} ${chalk.dim('──')}`);
     let first = true;
-    for (const risk of EXPOSURE_RISKS) {
-      const mine = rows.filter((r) => r.risk === risk);
-      for (let start = 0; start < mine.length; start += ROWS_PER_BLOCK) {
-        const block: TableBlock = {
-          ...(first ? { head } : {}),
-          span: start === 0 ? paintSeverity(chalk, risk) : '',
-          rows: mine.slice(start, start + ROWS_PER_BLOCK).map((r) => [interfaceCell(r, fixed.iface), [r.accountId, r.region], reachableCell(r, chalk)]),
-        };
-        first = false;
-        yield drawBlock(block, widths);
-      }
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      const mine = row.reachable.filter((r) => r.family === family);
+      if (mine.length === 0) continue;
+      const addresses = [...new Set(mine.flatMap((r) => r.path.addresses))];
+      const tag = first ? paintSeverity(chalk, row.risk, RISK_TAG[row.risk]) : '    ';
+      first = false;
+      const reach = wrapSpans([{ text: `${FAMILY_TEXT[family]} ${addresses.join(', ')}:` }, { text: portsText(mine), paint: (t) => chalk.bold(t) }], width - 8, width, 8);
+      lines.push(`   ${tag} ${reach[0] ?? ''}`, ...reach.slice(1));
+      lines.push(...wrapSpans([{ text: pathText(mine), paint: (t) => chalk.dim(t) }], width - 8, width, 8).map((l, i) => (i === 0 ? `        ${l}` : l)));
+    }
+    if (lines.length >= 200) {
+      yield `${lines.join('\n')}\n`;
+      lines = [];
     }
   }
-  return stitch(blocks());
+  if (lines.length > 0) yield `${lines.join('\n')}\n`;
 }
 
 export function exposureSummaryLine(report: ExposureReport, chalk: ChalkInstance): string {
@@ -316,16 +307,25 @@ export function exposureSummaryLine(report: ExposureReport, chalk: ChalkInstance
 
 /** The terminal inventory: one row per reachable interface by risk, the errors, one summary line. */
 export function renderExposureTable(report: ExposureReport, ctx: ExposureTableContext): string {
+  const { chalk, width } = ctx;
   const sections: string[] = [
-    report.interfaces.length > 0 ? [...exposureTable(report.interfaces, ctx)].join('') : ctx.chalk.green('No network interface is reachable from the internet.'),
+    report.interfaces.length > 0
+      ? [...exposureBlocks(report.interfaces, ctx, report.run.accounts.length > 1)].join('').trimEnd()
+      : report.errors.length > 0
+        ? chalk.red.bold('No interface could be shown as reachable, but the inventory is incomplete: see the errors below.')
+        : chalk.green('No network interface is reachable from the internet.'),
   ];
   if (report.errors.length > 0) {
-    const lines = [ctx.chalk.red.bold(`Errors: the inventory is incomplete (${plural(report.errors.length, 'error')})`)];
-    for (const e of report.errors) {
-      lines.push(`  ${ctx.chalk.red('✖')} ${e.accountId} ${e.region} ${e.operation}: ${forTerminal(e.code)} — ${forTerminal(e.message)}${e.hint ? ` — ${forTerminal(e.hint)}` : ''}`);
-    }
+    const { causes } = groupErrors(exposureAuditErrors(report.errors));
+    const lines = [chalk.red.bold(`Errors: the inventory is incomplete (${plural(causes.length, 'cause')})`)];
+    for (const cause of causes) lines.push(...wrapSpans([{ text: forTerminal(causeLine(cause)) }], width - 4, width, 4).map((l, i) => (i === 0 ? `  ${chalk.red('✖')} ${l}` : l)));
     sections.push(lines.join('\n'));
   }
-  sections.push(exposureSummaryLine(report, ctx.chalk));
+  sections.push(wrapSpans([{ text: exposureSummaryLine(report, chalk) }], width, width, 0).join('\n'));
   return `${sections.join('\n\n')}\n`;
+}
+
+/** The inventory's errors in the audit's shape, to be grouped by cause alike. */
+export function exposureAuditErrors(errors: readonly ExposureError[]): AuditError[] {
+  return errors.map((e) => ({ kind: 'collection', ...e }));
 }

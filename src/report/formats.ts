@@ -3,7 +3,16 @@
 // table run never loads the HTML or SARIF code.
 import type { ChalkInstance } from 'chalk';
 import type { Outcome } from '../engine/evaluate.js';
+import type { Severity } from '../rules-kit/types.js';
 import type { AuditReport } from './types.js';
+
+/** What the human formats (table, Markdown, HTML) show of the findings; the gate and the machine formats are never narrowed. */
+export interface DisplayFilter {
+  /** Show findings at or above this severity only (--min-severity). */
+  readonly minSeverity?: Severity;
+  /** With a baseline, show only the new findings (--only-new). */
+  readonly onlyNew?: boolean;
+}
 
 export const FORMATS = ['table', 'json', 'sarif', 'junit', 'csv', 'markdown', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -34,6 +43,9 @@ export interface RenderContext {
   readonly outcomes: readonly Outcome[];
   /** The directory input files are relative to (SARIF artifact locations are repository paths). */
   readonly cwd: string;
+  /** Every finding's evidence in the table, not only its summary and fix (--details). */
+  readonly details?: boolean;
+  readonly display?: DisplayFilter;
 }
 
 /**

@@ -1,12 +1,12 @@
 // `sg-audit rules` and `sg-audit explain <id>`: the catalog, from each rule's own metadata.
-import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import { DATA_KIND_INFO } from '../model/kinds.js';
 import type { AnyRule } from '../rules-kit/types.js';
 import { referenceText } from './build.js';
 import { paintSeverity } from './render-table.js';
+import { widthOf, wrapCommand, wrapSpans } from './text-layout.js';
 
-export function renderRuleList(rules: readonly AnyRule[], format: 'table' | 'json', chalk: ChalkInstance): string {
+export function renderRuleList(rules: readonly AnyRule[], format: 'table' | 'json', chalk: ChalkInstance, width = 100): string {
   if (format === 'json') {
     const list = rules.map(({ meta }) => ({
       id: meta.id,
@@ -23,14 +23,22 @@ export function renderRuleList(rules: readonly AnyRule[], format: 'table' | 'jso
     }));
     return `${JSON.stringify(list, null, 2)}\n`;
   }
-  const table = new Table({
-    head: ['Rule', 'Severity', 'What it flags'].map((h) => chalk.bold(h)),
-    colWidths: [34, 10, 70],
-    wordWrap: true,
-    style: { head: [], border: [] },
-  });
-  for (const { meta } of rules) table.push([meta.id, paintSeverity(chalk, meta.severity, meta.severity), meta.title]);
-  return `${table.toString()}\n${rules.length} rules. Details: sg-audit explain <rule-id>\n`;
+  // Ids are what configs and suppressions name: never cut. Side by side when the titles have room,
+  // else each title under its id.
+  const idWidth = Math.max(...rules.map(({ meta }) => widthOf(meta.id)));
+  const titleColumn = idWidth + 2 + 10;
+  const sideBySide = width - titleColumn >= 40;
+  const lines = [sideBySide ? chalk.bold(`${'Rule'.padEnd(idWidth + 2)}${'Severity'.padEnd(10)}What it flags`) : chalk.bold('Rule, severity: what it flags')];
+  for (const { meta } of rules) {
+    const severity = paintSeverity(chalk, meta.severity, meta.severity);
+    if (sideBySide) {
+      const title = wrapSpans([{ text: meta.title }], width - titleColumn, width, titleColumn);
+      lines.push(`${chalk.bold(meta.id.padEnd(idWidth + 2))}${severity}${' '.repeat(10 - meta.severity.length)}${title.join('\n')}`);
+    } else {
+      lines.push(`${chalk.bold(meta.id)}  ${severity}`, ...wrapSpans([{ text: meta.title }], width - 4, width, 4).map((l, i) => (i === 0 ? `    ${l}` : l)));
+    }
+  }
+  return `${lines.join('\n')}\n\n${rules.length} rules. Details: sg-audit explain <rule-id>\n`;
 }
 
 const SCOPE_TEXT = {
@@ -89,8 +97,10 @@ export const EXPOSURE_CONTEXT_TEXT =
   'the internet reaches the ports through it on none of its interfaces (no public address, no route to an internet ' +
   'gateway, or the network ACL denies them). Off with --no-exposure-context or the config\'s exposureContext: false.';
 
-export function explainRule(rule: AnyRule, chalk: ChalkInstance): string {
+export function explainRule(rule: AnyRule, chalk: ChalkInstance, width = 100): string {
   const { meta } = rule;
+  // Prose wrapped to the width; lines that are already laid out (options, data, commands) kept.
+  const wrap = (text: string) => wrapSpans([{ text }], width, width, 0).join('\n');
   const section = (title: string, body: string) => `${chalk.bold(title)}\n${body}\n`;
   const options = optionDocs(rule);
   const optionText =
@@ -105,12 +115,12 @@ export function explainRule(rule: AnyRule, chalk: ChalkInstance): string {
   ].join('\n');
   return [
     `${chalk.bold(meta.id)} · ${paintSeverity(chalk, meta.severity, meta.severity)} · checks ${SCOPE_TEXT[meta.scope]}`,
-    `${meta.title}\n`,
-    section('What it checks', meta.description),
-    section('Why it matters', meta.rationale),
-    section('How to fix it', meta.remediation.summary + (meta.remediation.cli ? `\n  $ ${meta.remediation.cli}` : '')),
+    `${wrap(meta.title)}\n`,
+    section('What it checks', wrap(meta.description)),
+    section('Why it matters', wrap(meta.rationale)),
+    section('How to fix it', wrap(meta.remediation.summary) + (meta.remediation.cli ? `\n${wrapCommand(meta.remediation.cli, width, 2).join('\n')}` : '')),
     section('References', meta.references.map((r) => `  ${referenceText(r)}`).join('\n')),
-    ...(meta.exposureContext ? [section('Severity in context', EXPOSURE_CONTEXT_TEXT)] : []),
+    ...(meta.exposureContext ? [section('Severity in context', wrap(EXPOSURE_CONTEXT_TEXT))] : []),
     section('Options (defaults)', optionText),
     section('Data it reads', dataText),
   ].join('\n');

@@ -1,19 +1,29 @@
-// The terminal report: findings grouped by severity, then what could not be audited, then one
-// summary line. Pure: the Chalk instance (colour level) and width are injected by the CLI.
+// The terminal report, for a person: one block per resource, worst first; in each, one line per
+// finding saying what is open to whom, and the exact fix command under each finding that fails
+// the run. It fits the width it is given (ids, ports and CIDRs are never cut; names are elided)
+// and ends with what a person reads last: counts, the verdict, what failed it and what to fix
+// first. Long evidence (permissions, paths, every attachment, the remediation text) is shown with
+// --details, and is in the JSON and HTML reports. Pure: colour and width come in the context.
 import type { ChalkInstance } from 'chalk';
-import { SEVERITIES, type Severity } from '../rules-kit/types.js';
-import { forTerminal, truncate } from './sanitize.js';
-import type { AuditReport, Finding, ReportFinding } from './types.js';
-import { pushTo } from '../model/multimap.js';
-import { plural, usedByText } from './describe.js';
-import { drawBlock, stitch, type TableBlock } from './table-layout.js';
+import { failingFindings, type FailOn } from '../engine/gate.js';
+import { SEVERITIES, severityRank, type Severity } from '../rules-kit/types.js';
+import { plural } from './describe.js';
+import type { DisplayFilter } from './formats.js';
+import { causeLine, groupErrors, unevaluatedLine } from './error-causes.js';
+import { forTerminal } from './sanitize.js';
+import { elide, widthOf, wrapCommand, wrapSpans, type Span } from './text-layout.js';
+import type { AuditReport, ReportFinding } from './types.js';
 
 export interface TableContext {
   readonly chalk: ChalkInstance;
   /** Terminal width in columns. */
   readonly width: number;
+  /** Every finding's evidence, remediation text and every attachment (--details). */
+  readonly details?: boolean;
+  readonly display?: DisplayFilter;
 }
 
+const TAG: Readonly<Record<Severity, string>> = { critical: 'CRIT', high: 'HIGH', medium: 'MED', low: 'LOW', info: 'INFO' };
 
 export function paintSeverity(chalk: ChalkInstance, severity: Severity, text: string = severity.toUpperCase()): string {
   switch (severity) {
@@ -30,13 +40,6 @@ export function paintSeverity(chalk: ChalkInstance, severity: Severity, text: st
   }
 }
 
-export function groupLabel(finding: Finding, nameWidth: number): string {
-  const { name, id } = finding.resource;
-  if (!name || name === id) return id;
-  // Truncate the attacker-controllable name, never the id.
-  return `${truncate(forTerminal(name), nameWidth)}\n(${id})`;
-}
-
 /** "suppressed: <reason> (owner: x · expires 2026-12-31 · suppressions[0])": why a finding is accepted. */
 export function suppressedText(finding: ReportFinding): string {
   const mark = finding.suppressed;
@@ -49,127 +52,297 @@ export function suppressedText(finding: ReportFinding): string {
   return `suppressed: ${forTerminal(mark.reason)} (${forTerminal(details.join(' · '))})`;
 }
 
-// cli-table3 lays out spanned rows in time that grows faster than the row count; thousands of
-// findings are drawn as stacked tables of this many rows, stitched into one.
-const ROWS_PER_BLOCK = 100;
-
-/**
- * One row per finding, grouped by severity: the rule id heads the finding cell (ids are what
- * configs and suppressions name, so they are never cut); a suppressed finding says why under its
- * message.
- */
-function findingsTable(findings: readonly ReportFinding[], ctx: TableContext): Iterable<string> {
-  const { chalk } = ctx;
-  // Fixed columns, then the finding column takes what is left of the width.
-  const region = findings.reduce((max, f) => Math.max(max, f.resource.region.length), 6);
-  const fixed = { severity: 8, resource: 26, region, usedBy: 12 };
-  const borders = 6 + 2 * 5;
-  const finding = Math.max(36, ctx.width - borders - Object.values(fixed).reduce((a, b) => a + b, 0));
-  const widths = [fixed.severity, fixed.resource, fixed.region, finding, fixed.usedBy];
-  const head = ['Severity', 'Resource', 'Region', 'Finding', 'Used by'].map((h) => chalk.bold(h));
-  // Drawn block by block as the text is written, so the whole table is never held at once.
-  function* blocks(): Generator<string> {
-    let first = true;
-    for (const severity of SEVERITIES) {
-      const rows = findings.filter((f) => f.severity === severity);
-      for (let start = 0; start < rows.length; start += ROWS_PER_BLOCK) {
-        const block: TableBlock = {
-          ...(first ? { head } : {}),
-          // One severity cell spans its rows, so the table reads as groups.
-          span: start === 0 ? paintSeverity(chalk, severity) : '',
-          rows: rows.slice(start, start + ROWS_PER_BLOCK).map((f) => findingCells(f, fixed.resource, chalk)),
-        };
-        first = false;
-        yield drawBlock(block, widths);
-      }
-    }
-  }
-  return stitch(blocks());
+/** The findings of one resource, and what decides its place. */
+interface Block {
+  readonly findings: ReportFinding[];
+  worst: number;
+  failing: number;
 }
 
-/** A finding's cells after the severity, each as its lines: resource, region, finding, used by. */
-function findingCells(f: ReportFinding, nameWidth: number, chalk: ChalkInstance): string[][] {
-  // With a baseline, what is new is what needs a look: it is the only kind that fails the run.
-  const marker = f.baseline === 'new' ? ` ${chalk.magenta.bold('NEW')}` : '';
-  return [
-    groupLabel(f, nameWidth).split('\n'),
-    [f.resource.region],
-    [`${chalk.bold(f.ruleId)}${marker}`, forTerminal(f.message), ...(f.suppressed ? [chalk.dim(suppressedText(f))] : [])],
-    [usedByText(f)],
-  ];
+const resourceKey = (f: ReportFinding) => `${f.resource.accountId}\u0000${f.resource.region}\u0000${f.resource.type}\u0000${f.resource.id}`;
+
+/** Resources worst first: worst severity, then most findings failing the run, then most findings, then where. */
+function blocksOf(findings: readonly ReportFinding[], failing: ReadonlySet<ReportFinding>): Block[] {
+  const byResource = new Map<string, Block>();
+  for (const f of findings) {
+    const key = resourceKey(f);
+    let block = byResource.get(key);
+    if (!block) byResource.set(key, (block = { findings: [], worst: 0, failing: 0 }));
+    block.findings.push(f);
+    block.worst = Math.max(block.worst, severityRank(f.severity));
+    if (failing.has(f)) block.failing++;
+  }
+  const blocks = [...byResource.values()];
+  for (const b of blocks) {
+    b.findings.sort((x, y) => severityRank(y.severity) - severityRank(x.severity) || Number(failing.has(y)) - Number(failing.has(x)) || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0));
+  }
+  return blocks.sort(
+    (a, b) =>
+      b.worst - a.worst ||
+      b.failing - a.failing ||
+      b.findings.length - a.findings.length ||
+      (resourceKey(a.findings[0] as ReportFinding) < resourceKey(b.findings[0] as ReportFinding) ? -1 : 1),
+  );
 }
 
-// Enough fixed findings to see what changed; the JSON report lists them all.
-const FIXED_SHOWN = 20;
-
-/** "Baseline sg.json (2026-11-20): 2 new, 71 unchanged, 1 fixed", then the fixed findings. */
-export function baselineLines(report: AuditReport, ctx: TableContext): string[] {
-  const b = report.baseline;
-  if (!b) return [];
-  const when = b.startedAt ? ` (${forTerminal(b.startedAt.slice(0, 10))})` : '';
-  const counts = [
-    ctx.chalk.magenta.bold(`${b.new} new`),
-    `${b.unchanged} unchanged`,
-    ctx.chalk.green(`${b.fixed} fixed`),
-    ...(b.notRechecked > 0 ? [`${b.notRechecked} not re-checked (rule or region not audited this time)`] : []),
-  ];
-  const lines = [`${ctx.chalk.bold('Baseline')} ${forTerminal(b.file)}${when}: ${counts.join(', ')}`];
-  for (const f of b.fixedFindings.slice(0, FIXED_SHOWN)) {
-    const name = f.resource.name && f.resource.name !== f.resource.id ? ` (${truncate(forTerminal(f.resource.name), 40)})` : '';
-    lines.push(`  ${ctx.chalk.green('✔')} fixed: ${f.ruleId} on ${forTerminal(f.resource.id)}${name} ${forTerminal(f.resource.region)}`);
-  }
-  if (b.fixedFindings.length > FIXED_SHOWN) lines.push(`  … and ${b.fixedFindings.length - FIXED_SHOWN} more fixed (see the JSON report)`);
-  return lines;
+interface AttachmentsEvidence {
+  readonly interfaces: number;
+  readonly interfaceIds?: readonly string[];
+  readonly instances: readonly string[];
+  readonly managedInterfaces?: number;
+  readonly publicIps: readonly string[];
 }
 
-function errorLines(report: AuditReport, ctx: TableContext): string[] {
-  if (report.errors.length === 0) return [];
-  const lines = [ctx.chalk.red.bold(`Errors: the audit is incomplete (${plural(report.errors.length, 'error')})`)];
-  for (const e of report.errors) {
-    const what = e.kind === 'collection' ? e.operation : `rule ${e.ruleId}${e.resourceId ? ` on ${e.resourceId}` : ''}`;
-    lines.push(`  ${ctx.chalk.red('✖')} ${e.accountId} ${e.region} ${what}: ${forTerminal(e.code)} — ${forTerminal(e.message)}`);
-  }
-  return lines;
+function attachmentsOf(f: ReportFinding): AttachmentsEvidence | undefined {
+  const a = f.evidence['attachments'];
+  return typeof a === 'object' && a !== null && typeof (a as AttachmentsEvidence).interfaces === 'number' ? (a as AttachmentsEvidence) : undefined;
 }
 
-function skippedLines(report: AuditReport, ctx: TableContext): string[] {
-  if (report.skipped.length === 0) return [];
-  // One line per (region, hint): the rules that the same missing file would enable.
-  const byHint = new Map<string, string[]>();
-  for (const s of report.skipped) {
-    const key = `${s.region}\u0000${s.hint}`;
-    pushTo(byHint, key, s.ruleId);
-  }
-  const lines = [ctx.chalk.yellow.bold('Not evaluated: the input does not contain the data these rules need')];
-  for (const [key, ruleIds] of byHint) {
-    const [region, hint] = key.split('\u0000') as [string, string];
-    lines.push(`  ${ctx.chalk.yellow('○')} ${region}: ${[...new Set(ruleIds)].join(', ')} — ${hint}`);
-  }
-  return lines;
+/** "i-1, i-2 and 3 more": ids whole, the list cut at `max` (--details shows them all). */
+function idList(ids: readonly string[], max: number): string {
+  return ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`;
 }
 
-export function summaryLine(report: AuditReport, chalk: ChalkInstance): string {
+/** What uses the resource, in a few words; every id with --details. */
+function usedBy(f: ReportFinding, details: boolean): string | undefined {
+  const max = details ? Infinity : 2;
+  const { evidence, resource } = f;
+  if (resource.type === 'network-interface') {
+    // The header names the instance; the interface's type is said only when it is not an instance's.
+    if (!details && typeof evidence['instanceId'] === 'string') return undefined;
+    const instanceId = evidence['instanceId'];
+    const name = evidence['instanceName'];
+    const type = evidence['interfaceType'];
+    if (typeof instanceId === 'string') return `interface of ${instanceId}${typeof name === 'string' ? ` (${forTerminal(elide(name, 40))})` : ''}`;
+    return typeof type === 'string' ? `${type} interface` : undefined;
+  }
+  if (resource.type === 'network-acl') {
+    const subnets = evidence['subnets'];
+    return Array.isArray(subnets) ? (subnets.length === 0 ? 'used by no subnet' : `used by ${plural(subnets.length, 'subnet')}`) : undefined;
+  }
+  if (resource.type === 'vpc') {
+    const interfaces = evidence['interfaces'];
+    return typeof interfaces === 'number' ? `${plural(interfaces, 'network interface')}` : undefined;
+  }
+  const a = attachmentsOf(f);
+  if (!a) return undefined;
+  if (a.interfaces === 0) return 'attached to nothing';
+  const parts: string[] = [];
+  if (a.instances.length === 1) parts.push(`used by ${a.instances[0]}`);
+  else if (a.instances.length > 1) parts.push(`used by ${a.instances.length} instances (${idList(a.instances, max)})`);
+  const others = a.interfaces - a.instances.length;
+  if (a.instances.length === 0) parts.push(`used by ${plural(a.interfaces, 'network interface')}${a.managedInterfaces ? ` (${a.managedInterfaces} AWS-managed)` : ''}`);
+  else if (others > 0 && details) parts.push(`${plural(others, 'other interface')}`);
+  if (a.publicIps.length > 0) parts.push(`public ${a.publicIps.length === 1 ? 'IP' : 'IPs'} ${idList(a.publicIps, max)}`);
+  if (details && a.interfaceIds && a.interfaceIds.length > 0) parts.push(`interfaces ${a.interfaceIds.join(', ')}`);
+  return parts.join(' · ');
+}
+
+/** "rather than high: …": why severity in context lowered a finding, in brief (the whole reason with --details). */
+export function loweredBrief(reason: string): string {
+  if (reason.includes('attached to no network interface')) return 'attached to nothing';
+  const one = /: it (.*)$/.exec(reason);
+  if (one?.[1]) return one[1];
+  const many = /\((.*)\)$/.exec(reason);
+  return many?.[1] ? `interfaces ${many[1]}` : reason;
+}
+
+export interface Counted {
+  readonly shown: readonly ReportFinding[];
+  readonly hidden: number;
+}
+
+/** The findings a display filter leaves, and how many it hides. */
+export function applyDisplay(findings: readonly ReportFinding[], display: DisplayFilter | undefined): Counted {
+  if (!display || (display.minSeverity === undefined && !display.onlyNew)) return { shown: findings, hidden: 0 };
+  const min = display.minSeverity !== undefined ? severityRank(display.minSeverity) : 0;
+  const shown = findings.filter((f) => severityRank(f.severity) >= min && (!display.onlyNew || f.baseline !== 'unchanged'));
+  return { shown, hidden: findings.length - shown.length };
+}
+
+class Writer {
+  readonly lines: string[] = [];
+  constructor(readonly ctx: TableContext) {}
+  get chalk(): ChalkInstance {
+    return this.ctx.chalk;
+  }
+  push(...lines: string[]): void {
+    this.lines.push(...lines);
+  }
+  /** Spans wrapped to the width after `indent` spaces (and after `lead`, already painted, on the first line). */
+  wrap(spans: readonly Span[], indent: number, lead = '', leadWidth = 0, hang = indent): void {
+    const lines = wrapSpans(spans, this.ctx.width - indent - leadWidth, this.ctx.width, hang);
+    const first = lines[0] ?? '';
+    // A lead whose first word went to the next line ends the line without its trailing space.
+    this.push(`${' '.repeat(indent)}${first === '' ? lead.trimEnd() : `${lead}${first}`}`, ...lines.slice(1));
+  }
+}
+
+/** "── sg-1 · name ─────────────── eu-west-1": a resource's header rule. */
+function header(w: Writer, f: ReportFinding, showAccount: boolean, showRegion: boolean): void {
+  const { chalk } = w;
+  const { id, name, type, accountId, region } = f.resource;
+  const where = [...(showAccount ? [accountId] : []), ...(showRegion ? [region] : [])].join(' ');
+  const kind = type === 'security-group' ? '' : type === 'network-interface' ? 'interface ' : type === 'network-acl' ? 'network ACL ' : 'VPC ';
+  // "── " kind id [" · " name] " " fill [" " where " ──"]
+  const base = 3 + widthOf(kind) + widthOf(id) + 1 + (where ? 1 + widthOf(where) + 3 : 0);
+  const nameRoom = w.ctx.width - base - 2 - 3;
+  // An interface is named by its instance: the id, and the instance's Name tag.
+  const instanceName = type === 'network-interface' && typeof f.evidence['instanceName'] === 'string' ? ` ${f.evidence['instanceName']}` : '';
+  const fullName = `${name}${instanceName}`;
+  const showName = fullName !== '' && name !== id && nameRoom >= 8;
+  const nameText = showName ? elide(forTerminal(fullName), nameRoom) : '';
+  const used = base + (showName ? 3 + widthOf(nameText) : 0);
+  const fill = '─'.repeat(Math.max(2, w.ctx.width - used));
+  w.push(
+    `${chalk.dim('──')} ${kind}${chalk.bold(id)}${showName ? ` ${chalk.dim('·')} ${nameText}` : ''} ${chalk.dim(fill)}${where ? ` ${where} ${chalk.dim('──')}` : ''}`,
+  );
+}
+
+/** One finding: its line, then (when it fails the run, or with --details) its fix, then details. */
+function findingLines(w: Writer, f: ReportFinding, fails: boolean): void {
+  const { chalk, ctx } = w;
+  const details = Boolean(ctx.details);
+  const mark = f.suppressed ? chalk.dim('~') : fails ? chalk.red('✖') : chalk.dim('·');
+  const tag = paintSeverity(chalk, f.severity, TAG[f.severity].padEnd(4));
+  const isNew = f.baseline === 'new' ? [{ text: 'NEW', paint: (t: string) => chalk.magenta.bold(t) }] : [];
+  const summary = forTerminal(f.summary ?? f.message.replace(/ — \w+ rather than \w+: .*$/, ''));
+  const lowered = f.context ? [{ text: `(${f.severity} rather than ${f.context.loweredFrom}: ${forTerminal(loweredBrief(f.context.reason))})`, paint: (t: string) => chalk.dim(t) }] : [];
+  // "   ✖ HIGH ruleid: summary": 3 + 2 + 5 columns before the rule id.
+  w.wrap([...isNew, { text: `${f.ruleId}:`, paint: (t) => chalk.bold(t) }, { text: summary }, ...lowered], 3, `${mark} ${tag} `, 7, 10);
+  const body = 10;
+  if (details) {
+    w.wrap([{ text: forTerminal(f.message), paint: (t) => chalk.dim(t) }], body);
+    w.wrap([{ text: `fix: ${forTerminal(f.remediation)}`, paint: (t) => chalk.dim(t) }], body);
+  }
+  if (f.suppressed) w.wrap([{ text: suppressedText(f), paint: (t) => chalk.dim(t) }], body);
+  if (f.remediationCommand && (fails || details)) {
+    const command = wrapCommand(forTerminal(f.remediationCommand), ctx.width, body);
+    w.push(...command.map((line) => (line.trimStart().startsWith('#') ? chalk.dim(line) : chalk.cyan(line))));
+  }
+}
+
+function blockLines(w: Writer, blocks: readonly Block[], failing: ReadonlySet<ReportFinding>, showAccount: boolean, showRegion: boolean): void {
+  for (const block of blocks) {
+    const first = block.findings[0] as ReportFinding;
+    header(w, first, showAccount, showRegion);
+    const used = usedBy(block.findings.find((f) => attachmentsOf(f)) ?? first, Boolean(w.ctx.details));
+    if (used) w.wrap([{ text: forTerminal(used), paint: (t) => w.chalk.dim(t) }], 3);
+    for (const f of block.findings) findingLines(w, f, failing.has(f));
+  }
+}
+
+/** "7 critical · 13 high · …" as spans, each count painted in its severity's colour. */
+function severitySpans(chalk: ChalkInstance, findings: readonly ReportFinding[]): Span[] {
+  const counts = new Map<Severity, number>();
+  for (const f of findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+  return SEVERITIES.filter((s) => (counts.get(s) ?? 0) > 0).flatMap((s, i) => [
+    ...(i > 0 ? [{ text: '·' }] : []),
+    { text: `${counts.get(s)} ${s}`, paint: (t: string) => paintSeverity(chalk, s, t) },
+  ]);
+}
+
+function verdictLine(report: AuditReport, chalk: ChalkInstance): string {
   const s = report.summary;
-  const severities = SEVERITIES.filter((sev) => s.bySeverity[sev] > 0)
-    .map((sev) => paintSeverity(chalk, sev, `${s.bySeverity[sev]} ${sev}`))
-    .join(', ');
-  const parts = [
-    plural(report.run.accounts.length, 'account'),
-    plural(report.run.regions.length, 'region'),
-    plural(s.securityGroups, 'security group'),
-    plural(s.rulesEvaluated, 'rule'),
-    `${plural(s.findings, 'finding')}${severities ? ` (${severities})` : ''}`,
-    ...(s.suppressed > 0 ? [`${s.suppressed} suppressed`] : []),
-    plural(s.errors, 'error'),
-  ];
-  if (s.skipped > 0) parts.push(`${s.skipped} not evaluated`);
-  const verdict =
-    s.status === 'incomplete'
-      ? chalk.red.bold('INCOMPLETE')
-      : s.status === 'fail'
-        ? chalk.red.bold(`FAIL (${plural(s.failing, report.baseline ? 'new finding' : 'finding')} at or above ${report.run.failOn})`)
-        : chalk.green.bold('PASS');
-  return `${parts.join(' · ')} · ${verdict}`;
+  const failOn = report.run.failOn as FailOn;
+  if (s.status === 'incomplete') {
+    return `${chalk.red.bold('INCOMPLETE')}: the audit could not collect or check everything (above); it is not a pass · exit 3`;
+  }
+  if (s.status === 'fail') {
+    const what = report.baseline ? plural(s.failing, 'new finding') : plural(s.failing, 'finding');
+    return `${chalk.red.bold('FAIL')}: ${what} at or above ${failOn} (marked ✖) · exit 1`;
+  }
+  return `${chalk.green.bold('PASS')}: ${failOn === 'none' ? 'nothing fails the run (--fail-on none)' : `no ${report.baseline ? 'new ' : ''}finding at or above ${failOn}`} · exit 0`;
+}
+
+/** The first few resources with findings that fail the run (the blocks' order: worst first), and what fails on each. */
+function fixFirst(w: Writer, blocks: readonly Block[], failing: ReadonlySet<ReportFinding>, max = 3): void {
+  const ranked = blocks.filter((b) => b.failing > 0);
+  if (ranked.length === 0) return;
+  const { chalk } = w;
+  w.push(chalk.bold('Fix first:'));
+  for (const block of ranked.slice(0, max)) {
+    const f = block.findings[0] as ReportFinding;
+    const rules = [...new Set(block.findings.filter((x) => failing.has(x)).map((x) => x.ruleId))];
+    const lead = `  ${f.resource.id}`;
+    const instanceName = typeof f.evidence['instanceName'] === 'string' ? ` ${f.evidence['instanceName']}` : '';
+    const name = f.resource.name && f.resource.name !== f.resource.id ? forTerminal(`${f.resource.name}${instanceName}`) : '';
+    const room = Math.min(32, w.ctx.width - widthOf(lead) - 4);
+    const label = name && room >= 8 ? ` ${elide(name, room)}` : '';
+    w.wrap([{ text: rules.join(', ') }], 0, `  ${chalk.bold(f.resource.id)}${label}: `, widthOf(`${lead}${label}: `), 4);
+  }
+  if (ranked.length > max) w.push(chalk.dim(`  and ${plural(ranked.length - max, 'more resource')} with findings that fail the run`));
+}
+
+function errorSection(w: Writer, report: AuditReport): void {
+  if (report.errors.length === 0) return;
+  const { chalk } = w;
+  const { causes, unevaluated } = groupErrors(report.errors);
+  w.push('', chalk.red.bold(`Errors: the audit is incomplete (${plural(causes.length, 'cause')})`));
+  for (const cause of causes) w.wrap([{ text: forTerminal(causeLine(cause)) }], 2, `${chalk.red('✖')} `, 2, 4);
+  for (const entry of unevaluated) w.wrap([{ text: unevaluatedLine(entry) }], 2, `${chalk.yellow('○')} `, 2, 4);
+}
+
+function skippedSection(w: Writer, report: AuditReport): void {
+  if (report.skipped.length === 0) return;
+  const { chalk } = w;
+  // One line per missing input: the rules it would enable, in every region alike.
+  const byHint = new Map<string, { rules: Set<string>; regions: Set<string> }>();
+  for (const s of report.skipped) {
+    const hint = s.hint.replace(/ --region [\w-]+/g, '');
+    const entry = byHint.get(hint) ?? { rules: new Set(), regions: new Set() };
+    entry.rules.add(s.ruleId);
+    entry.regions.add(s.region);
+    byHint.set(hint, entry);
+  }
+  w.push('', chalk.yellow.bold('Not evaluated: the input lacks the data these rules need'));
+  for (const [hint, { rules, regions }] of byHint) {
+    const ruleText = rules.size <= 3 ? [...rules].join(', ') : `${rules.size} rules (${[...rules].slice(0, 2).join(', ')}, …)`;
+    w.wrap([{ text: `${ruleText} in ${[...regions].join(', ')} — ${forTerminal(hint)}` }], 2, `${chalk.yellow('○')} `, 2, 4);
+  }
+}
+
+function baselineSection(w: Writer, report: AuditReport, unchanged: readonly ReportFinding[], hiddenUnchanged: boolean): void {
+  const b = report.baseline;
+  if (!b) return;
+  const { chalk } = w;
+  const when = b.startedAt ? ` (${forTerminal(b.startedAt.slice(0, 10))})` : '';
+  w.push('', `${chalk.bold('Baseline')} ${forTerminal(b.file)}${when}: ${chalk.magenta.bold(`${b.new} new`)}, ${b.unchanged} unchanged, ${chalk.green(`${b.fixed} fixed`)}${b.notRechecked > 0 ? `, ${b.notRechecked} not re-checked (rule or region not audited this time)` : ''}`);
+  if (unchanged.length > 0 && !w.ctx.details) {
+    const resources = new Set(unchanged.map(resourceKey)).size;
+    w.wrap(
+      [
+        { text: `${plural(unchanged.length, 'unchanged finding')} on ${plural(resources, 'resource')} ${hiddenUnchanged ? 'hidden by --only-new' : 'not shown (--details lists them)'}:` },
+        ...severitySpans(chalk, unchanged),
+      ],
+      2,
+    );
+  }
+  const shown = b.fixedFindings.slice(0, w.ctx.details ? Infinity : 10);
+  for (const f of shown) {
+    const name = f.resource.name && f.resource.name !== f.resource.id ? ` (${elide(forTerminal(f.resource.name), 30)})` : '';
+    w.wrap([{ text: `fixed: ${f.ruleId} on ${forTerminal(f.resource.id)}${name} ${forTerminal(f.resource.region)}` }], 2, `${chalk.green('✔')} `, 2, 4);
+  }
+  if (b.fixedFindings.length > shown.length) w.push(`  … and ${b.fixedFindings.length - shown.length} more fixed (--details, or the JSON report)`);
+}
+
+function suppressedSection(w: Writer, suppressed: readonly ReportFinding[]): void {
+  if (suppressed.length === 0) return;
+  const { chalk } = w;
+  w.push('', chalk.bold(`Suppressed (${suppressed.length}): accepted in the config, not failing the run`));
+  for (const f of suppressed) {
+    const mark = f.suppressed;
+    if (!mark) continue;
+    const name = f.resource.name && f.resource.name !== f.resource.id ? ` (${elide(forTerminal(f.resource.name), 30)})` : '';
+    const who = [mark.owner !== undefined ? `owner ${mark.owner}` : '', mark.expires !== undefined ? `until ${mark.expires}` : ''].filter(Boolean).join(', ');
+    w.wrap(
+      [{ text: `${f.ruleId} on ${f.resource.id}${name}:`, paint: (t) => chalk.dim(t) }, { text: `${forTerminal(mark.reason)}${who ? ` (${forTerminal(who)})` : ''}` }],
+      2,
+      `${chalk.dim('~')} `,
+      2,
+      4,
+    );
+  }
 }
 
 export function renderTable(report: AuditReport, ctx: TableContext): string {
@@ -177,35 +350,76 @@ export function renderTable(report: AuditReport, ctx: TableContext): string {
 }
 
 /**
- * renderTable's text in pieces (a table of 50k findings runs to tens of megabytes): the findings
- * tables block by block, then the sections after them, one blank line apart.
+ * renderTable's text in pieces: the blocks of a large account are written as they are laid out,
+ * so the whole report is never held at once.
  */
 export function* renderTableChunks(report: AuditReport, ctx: TableContext): Generator<string> {
-  const sections: (string | Iterable<string>)[] = [];
+  const w = new Writer(ctx);
+  const { chalk } = w;
+  const failOn = report.run.failOn as FailOn;
+  const failing = new Set(failingFindings(report.findings, failOn));
   const active = report.findings.filter((f) => !f.suppressed);
   const suppressed = report.findings.filter((f) => f.suppressed);
-  if (active.length > 0) sections.push(findingsTable(active, ctx));
-  else sections.push(ctx.chalk.green(suppressed.length > 0 ? 'No unsuppressed findings.' : 'No findings.'));
-  // Suppressed findings stay visible, apart from the ones that count, with why they are accepted.
-  if (suppressed.length > 0) {
-    sections.push([`${ctx.chalk.bold(`Suppressed (${suppressed.length})`)}\n`, ...findingsTable(suppressed, ctx)]);
+  const { shown, hidden } = applyDisplay(active, ctx.display);
+  const showAccount = report.run.accounts.length > 1;
+  const showRegion = report.run.regions.length > 1;
+  // With a baseline, what is new comes first; the rest is folded into a count (all of it with --details).
+  const baseline = report.baseline !== undefined;
+  const fresh = baseline ? shown.filter((f) => f.baseline !== 'unchanged') : shown;
+  const unchanged = baseline ? active.filter((f) => f.baseline === 'unchanged') : [];
+  const listed = baseline && !ctx.details ? fresh : shown;
+  const blocks = blocksOf(listed, failing);
+
+  if (baseline) w.push(chalk.bold(fresh.length > 0 ? `New since the baseline (${fresh.length})` : 'Nothing new since the baseline'));
+  else if (active.length === 0 && report.summary.status !== 'incomplete') w.push(chalk.green(suppressed.length > 0 ? 'No unsuppressed findings.' : 'No findings.'));
+  else if (active.length === 0) w.push(chalk.red.bold('Nothing was found, but the audit is incomplete: see the errors below.'));
+
+  // Blocks go out as they are drawn.
+  for (let i = 0; i < blocks.length; i += 50) {
+    blockLines(w, blocks.slice(i, i + 50), failing, showAccount, showRegion);
+    yield `${w.lines.splice(0).join('\n')}\n`;
   }
-  const baseline = baselineLines(report, ctx);
-  if (baseline.length > 0) sections.push(baseline.join('\n'));
-  const errors = errorLines(report, ctx);
-  if (errors.length > 0) sections.push(errors.join('\n'));
-  const skipped = skippedLines(report, ctx);
-  if (skipped.length > 0) sections.push(skipped.join('\n'));
+  if (hidden > 0) {
+    const why = [ctx.display?.minSeverity !== undefined ? `below ${ctx.display.minSeverity} (--min-severity)` : '', ctx.display?.onlyNew ? 'unchanged (--only-new)' : ''].filter(Boolean).join(' or ');
+    w.push('');
+    w.wrap([{ text: `${plural(hidden, 'finding')} ${why} not shown; the exit code and the machine formats count them`, paint: (t) => chalk.dim(t) }], 0);
+  }
+  baselineSection(w, report, unchanged, Boolean(ctx.display?.onlyNew));
+  suppressedSection(w, suppressed);
+  skippedSection(w, report);
+  errorSection(w, report);
   if (report.warnings.length > 0) {
-    sections.push(
-      [ctx.chalk.yellow.bold('Warnings'), ...report.warnings.map((w) => `  ${ctx.chalk.yellow('!')} ${forTerminal(w)}`)].join('\n'),
+    w.push('', chalk.yellow.bold('Warnings'));
+    for (const warning of report.warnings) w.wrap([{ text: forTerminal(warning) }], 2, `${chalk.yellow('!')} `, 2, 4);
+  }
+
+  // The summary: read last.
+  const s = report.summary;
+  w.push('', chalk.dim('─'.repeat(ctx.width)));
+  const resources = new Set(active.map(resourceKey)).size;
+  // An incomplete run with nothing found says so in its verdict, never "No findings".
+  if (active.length > 0) {
+    w.wrap(
+      [
+        { text: `${plural(active.length, 'finding')} on ${plural(resources, 'resource')}:` },
+        ...severitySpans(chalk, active),
+        ...(suppressed.length > 0 ? [{ text: `· ${suppressed.length} suppressed` }] : []),
+      ],
+      0,
     );
+  } else if (report.summary.status !== 'incomplete') {
+    w.push(`No findings${suppressed.length > 0 ? ` (${suppressed.length} suppressed)` : ''}`);
   }
-  sections.push(summaryLine(report, ctx.chalk));
-  for (const [i, section] of sections.entries()) {
-    if (i > 0) yield '\n\n';
-    if (typeof section === 'string') yield section;
-    else yield* section;
-  }
-  yield '\n';
+  w.push(verdictLine(report, chalk));
+  fixFirst(w, blocksOf(active, failing), failing);
+  const scope = [
+    plural(report.run.accounts.length, 'account'),
+    plural(report.run.regions.length, 'region'),
+    plural(s.securityGroups, 'security group'),
+    plural(s.rulesEvaluated, 'rule'),
+    ...(s.skipped > 0 ? [`${s.skipped} not evaluated`] : []),
+    plural(groupErrors(report.errors).causes.length, 'error'),
+  ];
+  w.wrap([{ text: `Audited ${scope.join(' · ')}`, paint: (t) => chalk.dim(t) }], 0);
+  yield `${w.lines.splice(0).join('\n')}\n`;
 }

@@ -85,6 +85,12 @@ export interface RuleMeta<O extends object, M extends string, S extends RuleScop
   readonly exposureContext?: boolean;
   /** Message templates with {placeholders} filled from a finding's data. */
   readonly messages: Readonly<Record<M, string>>;
+  /**
+   * One line for a person, per message id: what is open to whom, without the evidence the message
+   * carries (the terminal prints it after the rule id). `{sources}` is the finding's sources. A
+   * message id without one is summed up by its message.
+   */
+  readonly summaries?: Partial<Readonly<Record<M, string>>>;
 }
 
 export interface FindingReport<M extends string> {
