@@ -34,10 +34,12 @@ const ACCOUNT = /\b\d{12}\b/g;
 const REGION = /\b(?:[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d)\b/g;
 // Request ids and other one-off tokens (UUIDs, long hex) make every message unique.
 const ONE_OFF = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{24,}\b/gi;
+// The resource a per-id call was about (a prefix list, a VPC): one cause whatever the id.
+const RESOURCE_ID = /\b(?:pl|sg|vpc|eni|subnet|acl|rtb|igw|eigw)-[0-9a-f]{8,17}\b/g;
 
 /** What stays the same across the errors of one cause: the message with its account, region and call taken out. */
 function causeKey(error: AuditError): string {
-  let message = error.message.replace(ONE_OFF, '').replace(ACCOUNT, '{account}').replace(REGION, '{region}');
+  let message = error.message.replace(ONE_OFF, '').replace(RESOURCE_ID, '{id}').replace(ACCOUNT, '{account}').replace(REGION, '{region}');
   if (error.operation) message = message.replaceAll(error.operation, '{operation}');
   // IAM denials name the action: ec2:DescribeVpcs.
   message = message.replace(/\b[a-z0-9-]+:[A-Z][A-Za-z]+\b/g, '{action}');
@@ -58,7 +60,11 @@ function causeHint(errors: readonly AuditError[]): string | undefined {
   if (DENIED.has(first.code) && first.kind === 'collection') {
     const actions = [...new Set(errors.flatMap((e) => (e.operation && /^[A-Z]/.test(e.operation) && e.operation !== 'AssumeRole' ? [actionOf(e.operation)] : [])))];
     if (actions.length > 0 && !errors.some((e) => e.operation === 'AssumeRole')) {
-      return `grant ${listText(actions)} to this identity (the IAM policy of docs/live.md has every action sg-audit calls)`;
+      // A Get* action hides from the usual read-only grants: say so, or the fix looks done already.
+      const getNote = actions.includes('ec2:GetManagedPrefixListEntries')
+        ? '; ec2:GetManagedPrefixListEntries is a Get* action, which ec2:Describe* and AmazonEC2ReadOnlyAccess do not include'
+        : '';
+      return `grant ${listText(actions)} to this identity (the IAM policy of docs/live.md has every action sg-audit calls)${getNote}`;
     }
   }
   return first.hint;

@@ -1,5 +1,6 @@
 // `sg-audit rules` and `sg-audit explain <id>`: the catalog, from each rule's own metadata.
 import type { ChalkInstance } from 'chalk';
+import Table from 'cli-table3';
 import { DATA_KIND_INFO } from '../model/kinds.js';
 import type { AnyRule } from '../rules-kit/types.js';
 import { referenceText } from './build.js';
@@ -28,17 +29,25 @@ export function renderRuleList(rules: readonly AnyRule[], format: 'table' | 'jso
   const idWidth = Math.max(...rules.map(({ meta }) => widthOf(meta.id)));
   const titleColumn = idWidth + 2 + 10;
   const sideBySide = width - titleColumn >= 40;
-  const lines = [sideBySide ? chalk.bold(`${'Rule'.padEnd(idWidth + 2)}${'Severity'.padEnd(10)}What it flags`) : chalk.bold('Rule, severity: what it flags')];
-  for (const { meta } of rules) {
-    const severity = paintSeverity(chalk, meta.severity, meta.severity);
-    if (sideBySide) {
-      const title = wrapSpans([{ text: meta.title }], width - titleColumn, width, titleColumn);
-      lines.push(`${chalk.bold(meta.id.padEnd(idWidth + 2))}${severity}${' '.repeat(10 - meta.severity.length)}${title.join('\n')}`);
-    } else {
-      lines.push(`${chalk.bold(meta.id)}  ${severity}`, ...wrapSpans([{ text: meta.title }], width - 4, width, 4).map((l, i) => (i === 0 ? `    ${l}` : l)));
-    }
+  const footer = `\n${rules.length} rules. Details: sg-audit explain <rule-id>\n`;
+  if (sideBySide) {
+    // A borderless grid: the id column as wide as the longest id, the titles wrapped at word boundaries.
+    const table = new Table({
+      head: ['Rule', 'Severity', 'What it flags'].map((h) => chalk.bold(h)),
+      colWidths: [idWidth + 2, 10, width - titleColumn],
+      wordWrap: true,
+      wrapOnWordBoundary: true,
+      chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '' },
+      style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+    });
+    for (const { meta } of rules) table.push([chalk.bold(meta.id), paintSeverity(chalk, meta.severity, meta.severity), meta.title]);
+    return `${table.toString().split('\n').map((l) => l.trimEnd()).join('\n')}\n${footer}`;
   }
-  return `${lines.join('\n')}\n\n${rules.length} rules. Details: sg-audit explain <rule-id>\n`;
+  const lines = [chalk.bold('Rule  severity'), chalk.bold('    what it flags')];
+  for (const { meta } of rules) {
+    lines.push(`${chalk.bold(meta.id)}  ${paintSeverity(chalk, meta.severity, meta.severity)}`, ...wrapSpans([{ text: meta.title }], width - 4, width, 4).map((l, i) => (i === 0 ? `    ${l}` : l)));
+  }
+  return `${lines.join('\n')}\n${footer}`;
 }
 
 const SCOPE_TEXT = {

@@ -286,20 +286,16 @@ function errorSection(w: Writer, report: AuditReport): void {
 function skippedSection(w: Writer, report: AuditReport): void {
   if (report.skipped.length === 0) return;
   const { chalk } = w;
-  // One line per missing input: the rules it would enable, in every region alike.
-  const byHint = new Map<string, { rules: Set<string>; regions: Set<string> }>();
-  for (const s of report.skipped) {
-    const hint = s.hint.replace(/ --region [\w-]+/g, '');
-    const entry = byHint.get(hint) ?? { rules: new Set(), regions: new Set() };
-    entry.rules.add(s.ruleId);
-    entry.regions.add(s.region);
-    byHint.set(hint, entry);
-  }
-  w.push('', chalk.yellow.bold('Not evaluated: the input lacks the data these rules need'));
-  for (const [hint, { rules, regions }] of byHint) {
-    const ruleText = rules.size <= 3 ? [...rules].join(', ') : `${rules.size} rules (${[...rules].slice(0, 2).join(', ')}, …)`;
-    w.wrap([{ text: `${ruleText} in ${[...regions].join(', ')} — ${forTerminal(hint)}` }], 2, `${chalk.yellow('○')} `, 2, 4);
-  }
+  // The rules, then each command whose saved output would let them run, one a line to copy; the
+  // region becomes <region> when several regions lack the same files.
+  const rules = [...new Set(report.skipped.map((s) => s.ruleId))];
+  const regions = [...new Set(report.skipped.map((s) => s.region))];
+  const commands = [...new Set(report.skipped.flatMap((s) => [...s.hint.matchAll(/`([^`]+)`/g)].map((m) => m[1] as string)))];
+  const shown = regions.length === 1 ? commands : [...new Set(commands.map((c) => c.replace(/ --region [\w-]+/, ' --region <region>')))];
+  w.push('');
+  w.wrap([{ text: `Not evaluated (the input lacks their data) in ${regions.join(', ')}:`, paint: (t) => chalk.yellow.bold(t) }, { text: rules.join(', ') }], 0, '', 0, 2);
+  w.push('  add to --input the output of:');
+  for (const command of shown) w.push(...wrapCommand(forTerminal(command), w.ctx.width, 4));
 }
 
 function baselineSection(w: Writer, report: AuditReport, unchanged: readonly ReportFinding[], hiddenUnchanged: boolean): void {

@@ -210,7 +210,7 @@ describe('sg-audit (built binary)', () => {
     }
     assert.ok(!explain.stdout.includes('Severity in context'), 'not an exposure rule');
     const ssh = await runBin(['explain', 'ssh-open-to-internet']);
-    assert.match(ssh.stdout, /Severity in context\nOne level lower, with the reason .* Off with --no-exposure-context/);
+    assert.match(ssh.stdout, /Severity in context\nOne level lower, with the reason [\s\S]* Off with\s+--no-exposure-context/);
     const unknown = await runBin(['explain', 'nope']);
     assert.equal(unknown.code, 2);
     oneLine(unknown.stderr);

@@ -133,7 +133,7 @@ describe('sg-audit merge: overlap, incomplete shards, --fail-on', () => {
     assert.equal(merged.report.summary.status, 'incomplete');
     assert.equal(merged.report.summary.errors, 1);
     assert.deepEqual(merged.report.errors, [error]);
-    assert.match(merged.stderr, /sg-audit: error: eu-west-1 DescribeNetworkInterfaces: UnauthorizedOperation/);
+    assert.match(merged.stderr, /^sg-audit: error: UnauthorizedOperation: You are not authorized to perform this operation\. · DescribeNetworkInterfaces in \S+ eu-west-1 — /m);
     assert.equal((await runMain(['merge', usFile, broken, '--fail-on', 'none', '--quiet'])).code, 3);
     // The table lists the error too.
     assert.match((await runMain(['merge', usFile, broken])).stdout, /UnauthorizedOperation/);

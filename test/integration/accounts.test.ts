@@ -147,7 +147,8 @@ describe('many accounts (fake EC2, STS and Organizations)', () => {
         ['rule', NO_ROLE, 'us-east-1', 'ssh-open-to-internet', 'IncompleteData'],
       ],
     );
-    assert.match(stderr, /sg-audit: error: us-east-1 AssumeRole: AccessDenied: could not assume/);
+    assert.match(stderr, /^sg-audit: error: AccessDenied: could not assume arn:aws:iam::\d{12}:role\/\S+: .* · AssumeRole in \d{12} us-east-1 — check that the role exists/m);
+    assert.match(stderr, /^sg-audit: error: rule ssh-open-to-internet not evaluated in \d{12} us-east-1/m);
   });
 
   test('the CLI: --accounts organization from an account that is not the management account is one clear error, exit 3', async () => {

@@ -147,8 +147,9 @@ describe('faults (fake EC2 endpoint, real SDK)', () => {
   });
 
   test('slow answers past the request timeout are retried; the data is whole', async () => {
-    fault = (ctx) => (ctx.action === 'DescribeSecurityGroups' && ctx.attempt === 0 ? { kind: 'delay', ms: 400 } : undefined);
-    const snapshot = await collect({ requestTimeoutMs: 150 });
+    // Timeouts with room to spare: on a loaded machine a healthy answer can take a few hundred ms.
+    fault = (ctx) => (ctx.action === 'DescribeSecurityGroups' && ctx.attempt === 0 ? { kind: 'delay', ms: 3000 } : undefined);
+    const snapshot = await collect({ requestTimeoutMs: 1000 });
     fault = undefined;
     assert.deepEqual(errorsOf(snapshot), []);
     assert.deepEqual(fingerprints(await auditOf(snapshot)), fingerprints(clean));
@@ -156,8 +157,8 @@ describe('faults (fake EC2 endpoint, real SDK)', () => {
 
   test('an endpoint that never answers in time: a TimeoutError for that call, with a hint, after a bounded number of attempts', async () => {
     const before = fake.requests.length;
-    fault = (ctx) => (ctx.action === 'DescribeVpcs' && ctx.region === 'eu-west-1' ? { kind: 'delay', ms: 400 } : undefined);
-    const snapshot = await collect({ requestTimeoutMs: 100, kinds: ['securityGroups', 'vpcs'] });
+    fault = (ctx) => (ctx.action === 'DescribeVpcs' && ctx.region === 'eu-west-1' ? { kind: 'delay', ms: 2000 } : undefined);
+    const snapshot = await collect({ requestTimeoutMs: 600, kinds: ['securityGroups', 'vpcs'] });
     fault = undefined;
     assert.deepEqual(errorsOf(snapshot), ['eu-west-1 DescribeVpcs TimeoutError']);
     const vpcs = snapshot.scopes.find((s) => s.region === 'eu-west-1')?.kinds.vpcs;

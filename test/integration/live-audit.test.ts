@@ -236,7 +236,10 @@ describe('live audit over the fake EC2 endpoint', () => {
     assert.deepEqual(expectedOnly.filter((f) => f.startsWith('us-east-1')), expectedIn(['us-east-1']));
     assert.ok(!found.some((f) => needInterfaces.some((id) => f.startsWith(`eu-west-1 ${id} `))));
     assert.ok(found.includes('eu-west-1 ssh-open-to-internet ssh-ipv6-only tcp/22@ipv6'));
-    assert.match(stderr, /eu-west-1 DescribeNetworkInterfaces: UnauthorizedOperation/);
+    // One line for the cause, one for the rules it left unevaluated.
+    assert.match(stderr, /^sg-audit: error: UnauthorizedOperation: .* · DescribeNetworkInterfaces in \d{12} eu-west-1 — grant ec2:DescribeNetworkInterfaces /m);
+    assert.match(stderr, /^sg-audit: error: \d+ rules not evaluated in \d{12} eu-west-1: the data they need could not be collected$/m);
+    assert.equal(stderr.trim().split('\n').length, 2);
   });
 
   test('GetManagedPrefixListEntries denied: a collection error with the IAM hint, never a pass', async () => {
@@ -257,7 +260,9 @@ describe('live audit over the fake EC2 endpoint', () => {
       assert.match(e.hint ?? '', /ec2:GetManagedPrefixListEntries.*Get\* action.*AmazonEC2ReadOnlyAccess/);
       assert.match(e.message, /prefix list pl-/);
     }
-    assert.match(stderr, /us-east-1 GetManagedPrefixListEntries: UnauthorizedOperation: .* — grant ec2:GetManagedPrefixListEntries/);
+    // Both regions' denials are one cause: one line, naming the Get* trap.
+    assert.match(stderr, /^sg-audit: error: UnauthorizedOperation: .* · GetManagedPrefixListEntries in \d{12} 2 regions \(eu-west-1, us-east-1\) — grant ec2:GetManagedPrefixListEntries .*Get\* action/);
+    assert.equal(stderr.trim().split('\n').length, 1);
     // A denial is final: each referenced list asked once, no retries.
     assert.equal(inRegion('us-east-1', 'GetManagedPrefixListEntries').length, prefixListIdsIn(US).length);
     // The list that may be open is not read as closed: the run is incomplete, not a pass.
