@@ -307,6 +307,7 @@ async function emitReport(
 ): Promise<void> {
   const display = displayFilter(flags);
   const rendered: { plan: OutputPlan; text: RenderedReport }[] = [];
+  const notes: string[] = [];
   for (const plan of plans) {
     const toTerminal = plan.file === undefined && Boolean(io.stdout.isTTY);
     const ctx: RenderContext = {
@@ -318,12 +319,16 @@ async function emitReport(
       ...(flags.details ? { details: true } : {}),
       ...(display ? { display } : {}),
     };
-    rendered.push({ plan, text: (await rendererFor(plan.format))(report, ctx) });
+    const { text, notes: said } = (await rendererFor(plan.format))(report, ctx);
+    rendered.push({ plan, text });
+    notes.push(...said);
   }
   // JSON comes in pieces, rendered as they are written.
   for (const { plan, text } of rendered) if (plan.file === undefined) writeText(io.stdout, text);
   const files = rendered.flatMap(({ plan, text }) => (plan.file === undefined ? [] : [{ path: plan.file, text, format: plan.format }]));
   await writeFilesAtomic(files);
+  // What a report left out (docs/formats.md): shown even with --quiet, since the file alone would not say it to anyone.
+  for (const note of notes) io.stderr.write(`sg-audit: warning: ${forTerminal(note)}\n`);
 
   // The table shows warnings itself; other formats need them on stderr. Errors always go there.
   if (!plans.some((p) => p.format === 'table' && p.file === undefined)) warn(io, flags.quiet, report.warnings);

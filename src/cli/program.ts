@@ -173,7 +173,7 @@ function addReportOptions(command: Command, failOnDefault: string): Command {
 function addTerminalOptions(command: Command): Command {
   return command
     .option('--no-color', 'never colour the output (also NO_COLOR)')
-    .option('--quiet', 'no progress or warnings on stderr; errors only')
+    .option('--quiet', 'no progress or warnings on stderr; errors only, and the line that says a report left findings out')
     .option('--debug', 'show stack traces and library warnings');
 }
 

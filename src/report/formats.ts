@@ -54,7 +54,21 @@ export interface RenderContext {
  */
 export type RenderedReport = string | Iterable<string>;
 
-export type Renderer = (report: AuditReport, ctx: RenderContext) => RenderedReport;
+/**
+ * A report with notes about it: one line each for stderr, saying what the report had to leave out
+ * and why (SARIF past GitHub's upload limits). The report itself says so too; the note makes sure
+ * the person who runs sg-audit learns it without opening the file.
+ */
+export interface Rendered {
+  readonly text: RenderedReport;
+  readonly notes: readonly string[];
+}
+
+export type Renderer = (report: AuditReport, ctx: RenderContext) => RenderedReport | Rendered;
+
+function isRendered(value: RenderedReport | Rendered): value is Rendered {
+  return typeof value === 'object' && 'notes' in value && 'text' in value;
+}
 
 const LOADERS: Readonly<Record<Format, () => Promise<Renderer>>> = {
   table: async () => (await import('./render-table.js')).renderTableChunks,
@@ -66,6 +80,11 @@ const LOADERS: Readonly<Record<Format, () => Promise<Renderer>>> = {
   html: async () => (await import('./render-html.js')).renderHtml,
 };
 
-export async function rendererFor(format: Format): Promise<Renderer> {
-  return LOADERS[format]();
+/** The renderer of a format, its output always as text and notes (most renderers have none). */
+export async function rendererFor(format: Format): Promise<(report: AuditReport, ctx: RenderContext) => Rendered> {
+  const render = await LOADERS[format]();
+  return (report, ctx) => {
+    const out = render(report, ctx);
+    return isRendered(out) ? out : { text: out, notes: [] };
+  };
 }

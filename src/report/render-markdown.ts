@@ -1,15 +1,21 @@
-// GitHub-flavoured Markdown for a pull-request comment or a CI job summary ($GITHUB_STEP_SUMMARY):
-// the verdict, counts by severity, the baseline comparison, findings by severity as tables, then
-// suppressed and fixed findings, errors and rules that were not evaluated. GitHub refuses a
-// comment over 65,536 characters, so the report stays under 60,000: when the lists do not fit,
-// they are cut and say how many rows were left out. Every text the audited account controls
-// (names, descriptions, messages, tags, ids) goes through forMarkdown; only our own fixed text
-// is written raw. Pure and deterministic.
+// GitHub-flavoured Markdown for a pull-request comment or a CI job summary ($GITHUB_STEP_SUMMARY).
+// The verdict, counts by severity, then what needs a reader's eyes first: with a baseline, the
+// findings new since it, each with its fix (the command, as a code block), and the rest (fixed,
+// unchanged, suppressed) folded in <details>; without one, the findings by severity as tables,
+// suppressed ones folded. Then errors and rules that were not evaluated.
+//
+// GitHub refuses a comment over 65,536 characters, so the report stays under 60,000: when the
+// lists do not fit, whole rows are left out (never part of one: an id, a port or a CIDR is never
+// cut), least important first, and each list says how many it left out, of which severities, and
+// where to see them. Every text the audited account controls (names, descriptions, messages, tags,
+// ids) goes through forMarkdown or into code; only our own fixed text is written raw. Pure and
+// deterministic.
+import { compareStrings } from '../compare.js';
 import { pushTo } from '../model/multimap.js';
-import { SEVERITIES, type Severity } from '../rules-kit/types.js';
+import { SEVERITIES, severityRank, type Severity } from '../rules-kit/types.js';
 import type { RenderContext } from './formats.js';
 import { plural, SEVERITY_LABEL, STATUS_LABEL, usedByText } from './describe.js';
-import { forMarkdown, truncate } from './sanitize.js';
+import { forMarkdown, forTerminal, truncate } from './sanitize.js';
 import type { AuditReport, BaselineFinding, ReportFinding } from './types.js';
 
 /** Well under GitHub's 65,536-character limit for a comment, with room for a caller's own lines. */
@@ -18,26 +24,56 @@ export const MARKDOWN_BUDGET = 60_000;
 // Long attacker text is cut before escaping, so an escape is never cut in half.
 const MAX_NAME = 80;
 const MAX_MESSAGE = 400;
+/** A new finding is read closely: its message is shown up to this length. */
+const MAX_NEW_MESSAGE = 1_000;
 const MAX_REASON = 200;
+/** No AWS id comes near this; only an id made up in a hostile input file is cut. */
+const MAX_ID = 256;
 // Lists that are not findings are capped by count, so errors stay visible however many findings there are.
 const MAX_ERRORS = 50;
 const MAX_SKIPPED = 50;
 const MAX_WARNINGS = 20;
-/** Rows of the suppressed and fixed lists kept before the findings take the rest of the budget. */
+/** Rows of the other lists kept before the first list takes the rest of the budget. */
 const RESERVED_ROWS = 10;
+/** Where every finding is, when a list here leaves some out. */
+const ELSEWHERE = 'the JSON and HTML reports list them all';
+
+/**
+ * Shortens to `max` characters at a space, so what is kept of a message holds whole words: an id,
+ * a port range or a CIDR is shown whole or not at all. Text with no space to cut at is cut hard.
+ */
+function shorten(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const head = chars.slice(0, max - 1).join('');
+  const space = head.search(/\s\S*$/);
+  return `${space > 0 ? head.slice(0, space).replace(/[\s,;:(]+$/, '') : head}…`;
+}
 
 /** Attacker text as one line of Markdown, shortened first. */
 function md(text: string, max = MAX_MESSAGE): string {
-  return forMarkdown(truncate(text, max));
+  return forMarkdown(shorten(text, max));
 }
 
 // Ids, regions and commands that hold nothing Markdown or HTML could read as markup (and no `@`)
 // are shown as code; anything else is escaped text.
 const CODE_SAFE = /^[\w .:/=,+-]+$/;
 
-function code(text: string, max = MAX_NAME): string {
+function code(text: string, max = MAX_ID): string {
   const short = truncate(text, max);
   return CODE_SAFE.test(short) && short.trim() !== '' ? `\`${short}\`` : forMarkdown(short);
+}
+
+/**
+ * A command as a fenced code block (GitHub shows it with a copy button), indented into a list
+ * item. Controls are shown as escapes, so it stays one line; the fence is longer than any run of
+ * backticks in it, so nothing in it can close the block. Markup, `@` and links mean nothing there.
+ */
+function codeBlock(command: string, indent: string): string {
+  const text = forTerminal(command);
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${indent}${fence}sh\n${indent}${text}\n${indent}${fence}`;
 }
 
 /**
@@ -52,17 +88,29 @@ function severityCell(severity: Severity): string {
   return `**${severity.toUpperCase()}**`;
 }
 
-function resourceCell(resource: { readonly id: unknown; readonly name?: unknown; readonly type?: unknown }): string {
-  const id = asText(resource.id);
-  const name = asText(resource.name);
+type ResourceLike = { readonly id: unknown; readonly name?: unknown; readonly type?: unknown };
+
+function idText(resource: ResourceLike): string {
   const kind = resource.type === 'network-acl' ? 'network ACL ' : resource.type === 'vpc' ? 'VPC ' : resource.type === 'network-interface' ? 'ENI ' : '';
-  const idText = `${kind}${code(id)}`;
-  return name && name !== id ? `${md(name, MAX_NAME)}<br>${idText}` : idText;
+  return `${kind}${code(asText(resource.id))}`;
 }
 
-function regionCell(resource: { readonly region: unknown; readonly accountId: unknown }, manyAccounts: boolean): string {
+function resourceCell(resource: ResourceLike): string {
+  const id = asText(resource.id);
+  const name = asText(resource.name);
+  return name && name !== id ? `${md(name, MAX_NAME)}<br>${idText(resource)}` : idText(resource);
+}
+
+/** The resource on one line: "name (id)". */
+function resourceText(resource: ResourceLike): string {
+  const id = asText(resource.id);
+  const name = asText(resource.name);
+  return name && name !== id ? `${md(name, MAX_NAME)} (${idText(resource)})` : idText(resource);
+}
+
+function regionCell(resource: { readonly region: unknown; readonly accountId: unknown }, manyAccounts: boolean, separator = '<br>'): string {
   const region = code(asText(resource.region));
-  return manyAccounts ? `${region}<br>${code(asText(resource.accountId))}` : region;
+  return manyAccounts ? `${region}${separator}${code(asText(resource.accountId))}` : region;
 }
 
 function row(cells: readonly string[]): string {
@@ -75,9 +123,9 @@ function tableHead(columns: readonly string[]): string {
 
 const FINDING_COLUMNS = ['Severity', 'Rule', 'Resource', 'Region', 'Finding'] as const;
 
-function findingRow(f: ReportFinding, manyAccounts: boolean, baseline: boolean, withReason: boolean): string {
-  const isNew = baseline && f.baseline === 'new';
-  const finding = `${isNew ? '**new** · ' : ''}${md(f.message)}<br>Used by: ${usedByText(f)}`;
+function findingRow(f: ReportFinding, manyAccounts: boolean, markNew: boolean, withReason: boolean): string {
+  const isNew = markNew && f.baseline === 'new';
+  const finding = `${isNew ? '**new** · ' : ''}${md(f.message)}<br>Used by: ${md(usedByText(f))}`;
   const cells = [severityCell(f.severity), code(f.ruleId), resourceCell(f.resource), regionCell(f.resource, manyAccounts), finding];
   if (withReason) cells.push(reasonCell(f));
   return row(cells);
@@ -95,18 +143,44 @@ function reasonCell(f: ReportFinding): string {
 }
 
 function fixedRow(f: BaselineFinding, manyAccounts: boolean): string {
-  const severity = (SEVERITIES as readonly unknown[]).includes(f.severity) ? f.severity : 'info';
-  return row([severityCell(severity), code(asText(f.ruleId)), resourceCell(f.resource), regionCell(f.resource, manyAccounts), md(asText(f.message))]);
+  return row([severityCell(severityOf(f)), code(asText(f.ruleId)), resourceCell(f.resource), regionCell(f.resource, manyAccounts), md(asText(f.message))]);
 }
 
-function more(n: number, what: string): string {
-  return `… and ${n} more ${n === 1 ? what : `${what}s`} (see the full report)`;
+function severityOf(f: { readonly severity: unknown }): Severity {
+  return (SEVERITIES as readonly unknown[]).includes(f.severity) ? (f.severity as Severity) : 'info';
 }
 
-/** One block of a list section: a heading and table head, then rows; shown only if a row is. */
+/** Text of our own words around `code`: the code parts as code, the rest escaped (rule remediations, hints). */
+function withCode(text: string, max = MAX_REASON): string {
+  return text
+    .split('`')
+    .map((part, i) => (i % 2 === 1 ? code(part, max) : md(part, max)))
+    .join('');
+}
+
+/**
+ * A new finding as a list item: what and where on the first line, the message, what uses the
+ * resource, and the fix — the exact command when the rule has one, else the rule's advice.
+ */
+function newItem(f: ReportFinding, manyAccounts: boolean): string {
+  const where = [code(f.ruleId), resourceText(f.resource), regionCell(f.resource, manyAccounts, ', account ')].join(' · ');
+  const lines = [`- ${severityCell(f.severity)} ${where}<br>`, `  ${md(f.message, MAX_NEW_MESSAGE)}<br>`];
+  const usedBy = `Used by: ${md(usedByText(f))}.`;
+  if (f.remediationCommand !== undefined) lines.push(`  ${usedBy} Fix:`, codeBlock(f.remediationCommand, '  '));
+  else lines.push(`  ${usedBy} Fix: ${withCode(f.remediation, MAX_NEW_MESSAGE)}`);
+  return lines.join('\n');
+}
+
+/** A row of a list, with the severity it counts under when left out. */
+interface Row {
+  readonly text: string;
+  readonly severity?: Severity;
+}
+
+/** One block of a list section: a heading or table head, then rows; shown only if a row is. */
 interface Group {
   readonly head: string;
-  readonly rows: readonly string[];
+  readonly rows: readonly Row[];
 }
 
 /** A list that may be cut to fit: a heading, its groups in order, and what its rows are called. */
@@ -114,45 +188,70 @@ interface ListSection {
   readonly intro: string;
   readonly groups: readonly Group[];
   readonly what: string;
-  /** Wraps the rendered body (the <details> of suppressed findings). */
+  /** Rows sure to be shown before the first list takes the rest of the budget. */
+  readonly reserve: number;
+  /** Rows never shown beyond this, however much room there is. */
+  readonly max?: number;
+  /** The "… and N more" line as a list item (the lists of errors and skipped rules). */
+  readonly bullet?: boolean;
+  /** Wraps the rendered body (a <details> block). */
   readonly wrap?: (body: string) => string;
+  /** Shown under the heading when rows are left out: the whole list in brief. */
+  readonly brief?: (shown: number) => string;
 }
 
 function rowCount(section: ListSection): number {
   return section.groups.reduce((n, g) => n + g.rows.length, 0);
 }
 
+/** "… and 12 more findings not shown here (2 medium, 10 low): the JSON and HTML reports list them all". */
+function leftOutLine(section: ListSection, shown: number): string {
+  const left = section.groups.flatMap((g) => g.rows).slice(shown);
+  const counts = new Map<Severity, number>();
+  for (const r of left) if (r.severity) counts.set(r.severity, (counts.get(r.severity) ?? 0) + 1);
+  const bySeverity = SEVERITIES.filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s}`);
+  const what = left.length === 1 ? section.what : `${section.what}s`;
+  const line = `… and ${left.length} more ${what} not shown here${bySeverity.length > 0 ? ` (${bySeverity.join(', ')})` : ''}: ${ELSEWHERE}`;
+  return section.bullet ? `- ${line}` : line;
+}
+
 function renderList(section: ListSection, shown: number): string {
   const total = rowCount(section);
   if (total === 0) return '';
   const parts: string[] = [section.intro];
+  if (shown < total && section.brief) parts.push(section.brief(shown));
   let left = shown;
   for (const group of section.groups) {
     if (left <= 0) break;
     const rows = group.rows.slice(0, left);
     left -= rows.length;
-    parts.push(`${group.head}\n${rows.join('\n')}`);
+    parts.push(`${group.head}${group.head ? '\n' : ''}${rows.map((r) => r.text).join('\n')}`);
   }
-  if (shown < total) parts.push(more(total - shown, section.what));
+  if (shown < total) {
+    // A bullet continues the list above it; a paragraph after a table needs a blank line.
+    const line = leftOutLine(section, shown);
+    if (section.bullet && shown > 0) parts[parts.length - 1] += `\n${line}`;
+    else parts.push(line);
+  }
   const body = parts.filter((p) => p !== '').join('\n\n');
   return section.wrap ? section.wrap(body) : body;
 }
 
 /**
- * How many rows of each list fit in `budget` characters beside the fixed text. The first list
- * (the findings that count) comes first, but the others are sure of their first rows, so a
- * suppressed or fixed finding is not crowded out by a long tail of low ones.
+ * How many rows of each list fit in `budget` characters beside the fixed text. Each list is sure
+ * of its reserved rows; then the lists take the rest in order, so `sections[0]` (the findings that
+ * count) is never crowded out by a long tail of others, nor does it crowd out their first rows.
  */
 function fitRows(sections: readonly ListSection[], budget: number): number[] {
   // Each row with its cost: a group's heading and table head come with its first row.
   const costs = sections.map((section) =>
-    section.groups.flatMap((group) => group.rows.map((r, i) => r.length + 1 + (i === 0 ? group.head.length + 2 : 0))),
+    section.groups.flatMap((group) => group.rows.map((r, i) => r.text.length + 1 + (i === 0 ? group.head.length + 2 : 0))),
   );
   const shown = sections.map(() => 0);
   let left = budget;
   const take = (list: number, max: number): void => {
     const rows = costs[list] ?? [];
-    const end = Math.min(rows.length, (shown[list] ?? 0) + max);
+    const end = Math.min(rows.length, sections[list]?.max ?? Infinity, (shown[list] ?? 0) + max);
     for (let i = shown[list] ?? 0; i < end; i++) {
       const cost = rows[i] as number;
       if (cost > left) return;
@@ -160,8 +259,8 @@ function fitRows(sections: readonly ListSection[], budget: number): number[] {
       shown[list] = i + 1;
     }
   };
-  for (let list = 1; list < sections.length; list++) take(list, RESERVED_ROWS);
-  for (let list = 0; list < sections.length; list++) take(list, Infinity);
+  sections.forEach((section, list) => take(list, section.reserve));
+  sections.forEach((_, list) => take(list, Infinity));
   return shown;
 }
 
@@ -172,8 +271,8 @@ function headingLines(report: AuditReport): string[] {
       ? `The audit is **incomplete**: ${plural(s.errors, 'error')} (listed below) left resources or rules unchecked, so findings may be missing.`
       : s.status === 'fail'
         ? report.baseline
-          ? `${plural(s.failing, 'finding')} at or above **${run.failOn}** ${s.failing === 1 ? 'is' : 'are'} new since the baseline and fail the run.`
-          : `${plural(s.failing, 'finding')} at or above **${run.failOn}** fail the run.`
+          ? `${plural(s.failing, 'finding')} at or above **${run.failOn}** ${s.failing === 1 ? 'is new since the baseline and fails' : 'are new since the baseline and fail'} the run.`
+          : `${plural(s.failing, 'finding')} at or above **${run.failOn}** ${s.failing === 1 ? 'fails' : 'fail'} the run.`
         : run.failOn === 'none'
           ? 'No finding fails the run (`failOn: none`).'
           : report.baseline
@@ -207,56 +306,80 @@ function baselineLine(report: AuditReport): string {
   return `**Baseline** (${code(b.file, 120)}${since}): ${counts.join(' · ')}`;
 }
 
-function errorsSection(report: AuditReport): string {
-  if (report.errors.length === 0) return '';
-  const lines = report.errors.slice(0, MAX_ERRORS).map((e) => {
+function errorsList(report: AuditReport): ListSection {
+  const rows = report.errors.map((e): Row => {
     const what =
       e.kind === 'collection'
         ? code(e.operation ?? 'collection')
         : `rule ${code(e.ruleId ?? '')}${e.resourceId ? ` on ${code(e.resourceId)}` : ''}`;
     const hint = e.hint ? ` (${md(e.hint, MAX_REASON)})` : '';
-    return `- ${code(e.accountId)} ${code(e.region)} ${what}: ${code(e.code)} — ${md(e.message)}${hint}`;
+    return { text: `- ${code(e.accountId)} ${code(e.region)} ${what}: ${code(e.code)} — ${md(e.message)}${hint}` };
   });
-  if (report.errors.length > MAX_ERRORS) lines.push(`- ${more(report.errors.length - MAX_ERRORS, 'error')}`);
-  return `### Errors: the audit is incomplete (${report.errors.length})\n\n${lines.join('\n')}`;
+  return { intro: `### Errors: the audit is incomplete (${report.errors.length})`, groups: [{ head: '', rows }], what: 'error', reserve: MAX_ERRORS, max: MAX_ERRORS, bullet: true };
 }
 
-/** A hint of our own words around `commands` that hold a region from the input: the commands as code. */
-function hintText(hint: string): string {
-  return hint
-    .split('`')
-    .map((part, i) => (i % 2 === 1 ? code(part, MAX_REASON) : md(part, MAX_REASON)))
-    .join('');
-}
-
-function skippedSection(report: AuditReport): string {
-  if (report.skipped.length === 0) return '';
+function skippedList(report: AuditReport): ListSection {
   // One line per (region, hint): the rules that the same missing file would enable.
   const byHint = new Map<string, string[]>();
   for (const s of report.skipped) pushTo(byHint, `${s.region}\u0000${s.hint}`, s.ruleId);
-  const entries = [...byHint];
-  const lines = entries.slice(0, MAX_SKIPPED).map(([key, ruleIds]) => {
+  const rows = [...byHint].map(([key, ruleIds]): Row => {
     const [region, hint] = key.split('\u0000') as [string, string];
-    return `- ${code(region)}: ${[...new Set(ruleIds)].map((id) => code(id)).join(', ')} — ${hintText(hint)}`;
+    return { text: `- ${code(region)}: ${[...new Set(ruleIds)].map((id) => code(id)).join(', ')} — ${withCode(hint)}` };
   });
-  if (entries.length > MAX_SKIPPED) lines.push(`- ${more(entries.length - MAX_SKIPPED, 'line')}`);
-  return `### Not evaluated: the input does not contain the data these rules need\n\n${lines.join('\n')}`;
+  return {
+    intro: '### Not evaluated: the input does not contain the data these rules need',
+    groups: [{ head: '', rows }],
+    what: 'line',
+    reserve: MAX_SKIPPED,
+    max: MAX_SKIPPED,
+    bullet: true,
+  };
 }
 
-function warningsSection(report: AuditReport): string {
-  if (report.warnings.length === 0) return '';
-  const lines = report.warnings.slice(0, MAX_WARNINGS).map((w) => `- ${md(w)}`);
-  if (report.warnings.length > MAX_WARNINGS) lines.push(`- ${more(report.warnings.length - MAX_WARNINGS, 'warning')}`);
-  return `### Warnings\n\n${lines.join('\n')}`;
+function warningsList(report: AuditReport): ListSection {
+  const rows = report.warnings.map((w): Row => ({ text: `- ${md(w)}` }));
+  return { intro: '### Warnings', groups: [{ head: '', rows }], what: 'warning', reserve: MAX_WARNINGS, max: MAX_WARNINGS, bullet: true };
 }
 
-function bySeverity<T extends { readonly severity: Severity }>(items: readonly T[], toRow: (item: T) => string, withHeadings: boolean, columns: readonly string[]): Group[] {
+/** Most severe first; the report's order within a severity. */
+function bySeverityFirst<T extends { readonly severity: unknown }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => severityRank(severityOf(b)) - severityRank(severityOf(a)));
+}
+
+function tablesBySeverity<T extends { readonly severity: unknown }>(items: readonly T[], toRow: (item: T) => string, withHeadings: boolean, columns: readonly string[]): Group[] {
   return SEVERITIES.flatMap((sev) => {
-    const rows = items.filter((f) => f.severity === sev).map(toRow);
+    const rows = items.filter((f) => severityOf(f) === sev).map((f): Row => ({ text: toRow(f), severity: sev }));
     if (rows.length === 0) return [];
     const heading = withHeadings ? `#### ${SEVERITY_LABEL[sev]} (${rows.length})\n\n` : '';
     return [{ head: `${heading}${tableHead(columns)}`, rows }];
   });
+}
+
+/**
+ * The findings of a list that is cut, by rule and severity: how many there are and how many are
+ * listed, so a reader sees the whole at a glance and what the rows below leave out.
+ */
+function byRuleBrief(findings: readonly ReportFinding[], what: string): (shown: number) => string {
+  return (shown) => {
+    const listed = new Set(bySeverityFirst(findings).slice(0, shown));
+    const counts = new Map<string, { ruleId: string; severity: Severity; all: number; listed: number }>();
+    for (const f of findings) {
+      const key = `${f.severity}\u0000${f.ruleId}`;
+      const entry = counts.get(key) ?? { ruleId: f.ruleId, severity: f.severity, all: 0, listed: 0 };
+      entry.all++;
+      if (listed.has(f)) entry.listed++;
+      counts.set(key, entry);
+    }
+    const rows = [...counts.values()]
+      .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.all - a.all || compareStrings(a.ruleId, b.ruleId))
+      .map((e) => row([code(e.ruleId), SEVERITY_LABEL[e.severity], String(e.all), String(e.listed)]));
+    const head = row(['Rule', 'Severity', `${what.charAt(0).toUpperCase()}${what.slice(1)}s`, 'Listed']);
+    return `Too many ${what}s for one comment: ${shown} are listed below, most severe first. All of them by rule:\n\n${head}\n${row(['---', '---', '---:', '---:'])}\n${rows.join('\n')}`;
+  };
+}
+
+function folded(summary: string): (body: string) => string {
+  return (body) => `<details>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
 }
 
 export function renderMarkdown(report: AuditReport, ctx: RenderContext): string {
@@ -265,49 +388,87 @@ export function renderMarkdown(report: AuditReport, ctx: RenderContext): string 
   const withBaseline = report.baseline !== undefined;
   const active = report.findings.filter((f) => !f.suppressed);
   const suppressed = report.findings.filter((f) => f.suppressed);
+  const fresh = withBaseline ? bySeverityFirst(active.filter((f) => f.baseline !== 'unchanged')) : [];
+  const unchanged = withBaseline ? active.filter((f) => f.baseline === 'unchanged') : [];
   const fixed = report.baseline?.fixedFindings ?? [];
 
-  const findings: ListSection = {
-    intro: `### Findings (${active.length})`,
-    groups: bySeverity(active, (f) => findingRow(f, manyAccounts, withBaseline, false), true, FINDING_COLUMNS),
-    what: 'finding',
+  // Without a baseline every finding counts; with one, the new ones, each with its fix.
+  const primary: ListSection = withBaseline
+    ? {
+        intro: `### New since the baseline (${fresh.length})`,
+        groups: [{ head: '', rows: fresh.map((f): Row => ({ text: newItem(f, manyAccounts), severity: f.severity })) }],
+        what: 'new finding',
+        reserve: 0,
+        brief: byRuleBrief(fresh, 'new finding'),
+      }
+    : {
+        intro: `### Findings (${active.length})`,
+        groups: tablesBySeverity(active, (f) => findingRow(f, manyAccounts, false, false), true, FINDING_COLUMNS),
+        what: 'finding',
+        reserve: 0,
+        brief: byRuleBrief(active, 'finding'),
+      };
+  const unchangedList: ListSection = {
+    intro: '',
+    groups: tablesBySeverity(unchanged, (f) => findingRow(f, manyAccounts, false, false), true, FINDING_COLUMNS),
+    what: 'unchanged finding',
+    reserve: RESERVED_ROWS,
+    wrap: folded(`Unchanged since the baseline (${unchanged.length}): accepted there, they do not fail the run`),
   };
   const suppressedList: ListSection = {
     intro: '',
-    groups: bySeverity(suppressed, (f) => findingRow(f, manyAccounts, withBaseline, true), false, [...FINDING_COLUMNS, 'Reason']),
+    groups: tablesBySeverity(suppressed, (f) => findingRow(f, manyAccounts, withBaseline, true), false, [...FINDING_COLUMNS, 'Reason']),
     what: 'suppressed finding',
-    wrap: (body) => `<details>\n<summary>Suppressed findings (${suppressed.length}): accepted in the config, they do not fail the run</summary>\n\n${body}\n\n</details>`,
+    reserve: RESERVED_ROWS,
+    wrap: folded(`Suppressed findings (${suppressed.length}): accepted in the config, they do not fail the run`),
   };
   const fixedList: ListSection = {
-    intro: `### Fixed since the baseline (${fixed.length})`,
-    groups: bySeverity(fixed, (f) => fixedRow(f, manyAccounts), false, FINDING_COLUMNS),
+    intro: '',
+    groups: tablesBySeverity(fixed, (f) => fixedRow(f, manyAccounts), false, FINDING_COLUMNS),
     what: 'fixed finding',
+    reserve: RESERVED_ROWS,
+    wrap: folded(`Fixed since the baseline (${fixed.length}): in the baseline, not found again`),
   };
-  const lists = [findings, suppressedList, fixedList];
+  const errors = errorsList(report);
+  const skipped = skippedList(report);
+  const warnings = warningsList(report);
+  // In the order they take room: errors first (an incomplete audit must say why), then what counts.
+  const lists = [errors, primary, fixedList, unchangedList, suppressedList, skipped, warnings];
 
   const assemble = (shown: readonly number[]): string => {
-    const [nFindings = 0, nSuppressed = 0, nFixed = 0] = shown;
+    const part = (list: ListSection): string => renderList(list, shown[lists.indexOf(list)] ?? 0);
+    const findings = withBaseline
+      ? [fresh.length === 0 ? 'No new findings since the baseline.' : part(primary), part(fixedList), part(unchangedList)]
+      : [active.length === 0 ? (suppressed.length > 0 ? 'No unsuppressed findings.' : 'No findings.') : part(primary)];
     const blocks = [
       ...headingLines(report),
       summaryTable(report),
       baselineLine(report),
-      active.length === 0 ? (suppressed.length > 0 ? 'No unsuppressed findings.' : 'No findings.') : renderList(findings, nFindings),
-      renderList(suppressedList, nSuppressed),
-      renderList(fixedList, nFixed),
-      errorsSection(report),
-      skippedSection(report),
-      warningsSection(report),
+      ...findings,
+      part(suppressedList),
+      part(errors),
+      part(skipped),
+      part(warnings),
     ].filter((b) => b !== '');
     return `${blocks.join('\n\n')}\n`;
   };
 
-  const all = lists.map(rowCount);
+  const all = lists.map((list) => Math.min(rowCount(list), list.max ?? Infinity));
   const full = assemble(all);
   if (full.length <= MARKDOWN_BUDGET) return full;
   // Too long: the fixed text (with every list cut to nothing, so each says how much is left out)
-  // is kept whole, and the rows that fit in the rest are shown, findings first.
+  // is kept whole, and the rows that fit in the rest are shown.
   const bare = assemble(lists.map(() => 0));
-  // Room for the "… and N more" lines whose counts shrink and the intros that appear with a first row.
-  const slack = 200;
-  return assemble(fitRows(lists, MARKDOWN_BUDGET - bare.length - slack));
+  const shown = fitRows(lists, MARKDOWN_BUDGET - bare.length);
+  let text = assemble(shown);
+  // The estimate leaves out the few characters a left-out line's counts may add: take rows off
+  // the last lists until it fits.
+  for (let list = lists.length - 1; text.length > MARKDOWN_BUDGET && list >= 0; ) {
+    if ((shown[list] ?? 0) === 0) list--;
+    else {
+      shown[list] = (shown[list] ?? 0) - 1;
+      text = assemble(shown);
+    }
+  }
+  return text;
 }

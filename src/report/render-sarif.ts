@@ -1,9 +1,12 @@
 // SARIF 2.1.0 for GitHub code scanning (and any other SARIF consumer). GitHub shapes most of
 // what is here: it rejects a result without a location whose artifactLocation.uri names a file,
-// identifies an alert across runs by its partial fingerprints, and ranks security alerts by the
-// rule's `security-severity` (a numeric string) once the rule is tagged `security`. Pure: the
-// report and the working directory in, the same bytes out for the same report.
+// identifies an alert across runs by its partial fingerprints, ranks security alerts by the
+// rule's `security-severity` (a numeric string) once the rule is tagged `security`, and rejects a
+// whole file past its upload limits (GITHUB_SARIF_LIMITS): past them, the least important results
+// are left out, and the run's properties, a tool notification and a note for stderr say which.
+// Pure: the report and the working directory in, the same bytes out for the same report.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type {
   Invocation,
   Location,
@@ -15,12 +18,39 @@ import type {
   Result,
   Suppression,
 } from 'sarif';
-import type { Severity } from '../rules-kit/types.js';
-import type { RenderContext } from './formats.js';
+import { compareStrings } from '../compare.js';
+import { failingFindings } from '../engine/gate.js';
+import { SEVERITIES, severityRank, type Severity } from '../rules-kit/types.js';
+import type { Rendered, RenderContext } from './formats.js';
 import { escapeJsonText, forTerminal, truncate } from './sanitize.js';
 import type { AuditError, AuditReport, ReportFinding, ReportRule, SkippedRule } from './types.js';
 
 const SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+/**
+ * GitHub code scanning's documented limits on an uploaded SARIF file ("SARIF support for code
+ * scanning", Validating your SARIF file; "SARIF file is too large"): a file past any of them is
+ * rejected whole. Of the results it keeps only the 5,000 most severe for display. This log has one
+ * run, one location per result, four tags per rule and one rule per catalog entry (the tests check
+ * it), so only the number of results and the file's size can grow past them.
+ */
+export const GITHUB_SARIF_LIMITS = {
+  runsPerFile: 20,
+  resultsPerRun: 25_000,
+  rulesPerRun: 25_000,
+  locationsPerResult: 1_000,
+  tagsPerRule: 20,
+  /** 10 MB, gzip-compressed as upload-sarif sends it. */
+  gzipBytes: 10_000_000,
+} as const;
+
+/** What the log is held to: the results GitHub takes in a run, and a size with room to spare for what the uploader adds. */
+export interface SarifLimits {
+  readonly results: number;
+  readonly gzipBytes: number;
+}
+
+export const SARIF_LIMITS: SarifLimits = { results: GITHUB_SARIF_LIMITS.resultsPerRun, gzipBytes: 9_000_000 };
 
 /** Versioned: a change to how fingerprints are computed gets a new key rather than new meaning. */
 export const FINGERPRINT_KEY = 'sgAuditFingerprint/v1';
@@ -235,11 +265,13 @@ function skippedNotification(skipped: SkippedRule, ruleIndex: ReadonlyMap<string
   };
 }
 
-function invocationOf(report: AuditReport, ruleIndex: ReadonlyMap<string, number>): Invocation {
-  const notifications = [
+function invocationOf(report: AuditReport, ruleIndex: ReadonlyMap<string, number>, leftOut: LeftOut | undefined): Invocation {
+  const notifications: Notification[] = [
     ...report.errors.map((e) => errorNotification(e, ruleIndex)),
     ...report.skipped.map((s) => skippedNotification(s, ruleIndex)),
     ...report.warnings.map((w): Notification => ({ level: 'warning', message: { text: plainText(w) } })),
+    // A viewer that shows the tool's notifications says what the file leaves out.
+    ...(leftOut ? [{ level: 'warning' as const, message: { text: plainText(leftOutNote(leftOut)) } }] : []),
   ];
   return {
     // An incomplete audit is one that could not check everything it was asked to.
@@ -251,7 +283,7 @@ function invocationOf(report: AuditReport, ruleIndex: ReadonlyMap<string, number
 }
 
 // File paths (inputs, config, baseline file) stay out: they may be absolute paths of the machine that ran the audit.
-function runProperties(report: AuditReport): PropertyBag {
+function runProperties(report: AuditReport, leftOut: LeftOut | undefined): PropertyBag {
   const { baseline } = report;
   return {
     source: report.run.source,
@@ -270,30 +302,142 @@ function runProperties(report: AuditReport): PropertyBag {
           },
         }
       : {}),
+    ...(leftOut ? { leftOut } : {}),
   };
 }
 
-export function renderSarif(report: AuditReport, ctx: RenderContext): string {
+/** The results a log leaves out to stay within the limits: how many, why, and which (run.properties.leftOut). */
+export interface LeftOut {
+  readonly results: number;
+  readonly of: number;
+  readonly because: string;
+  readonly bySeverity: Readonly<Record<Severity, number>>;
+  /** Rule id → results left out, most first. */
+  readonly byRule: Readonly<Record<string, number>>;
+  /** Of them, findings that fail the run (unsuppressed, new, at or above failOn). */
+  readonly failing: number;
+  readonly suppressed: number;
+  /** With a baseline: of them, findings new since it. */
+  readonly new?: number;
+}
+
+/**
+ * Finding indexes, the one to keep first in front: findings that fail the run; then, with a
+ * baseline, the other new ones (what a pull request brings is what its reviewers need to see);
+ * then the most severe, unsuppressed before suppressed; the report's order last, so the choice is
+ * the same on every run.
+ */
+function keepOrder(report: AuditReport, failing: ReadonlySet<ReportFinding>): number[] {
+  const rank = report.findings.map(
+    (f) => (failing.has(f) ? 1000 : 0) + (f.baseline === 'new' && !f.suppressed ? 100 : 0) + severityRank(f.severity) * 10 + (f.suppressed ? 0 : 1),
+  );
+  return report.findings.map((_, i) => i).sort((a, b) => (rank[b] as number) - (rank[a] as number) || a - b);
+}
+
+function leftOutOf(report: AuditReport, failing: ReadonlySet<ReportFinding>, dropped: readonly number[], because: string): LeftOut {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const byRule = new Map<string, number>();
+  let failed = 0;
+  let suppressed = 0;
+  let fresh = 0;
+  for (const i of dropped) {
+    const f = report.findings[i] as ReportFinding;
+    bySeverity[f.severity]++;
+    byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
+    if (failing.has(f)) failed++;
+    if (f.suppressed) suppressed++;
+    if (f.baseline === 'new') fresh++;
+  }
+  const rules = [...byRule].sort(([a, m], [b, n]) => n - m || compareStrings(a, b));
+  return {
+    results: dropped.length,
+    of: report.findings.length,
+    because,
+    bySeverity,
+    byRule: Object.fromEntries(rules),
+    failing: failed,
+    suppressed,
+    ...(report.baseline ? { new: fresh } : {}),
+  };
+}
+
+/** One line for stderr: how many were left out and why, the worst of them first. */
+function leftOutNote(left: LeftOut): string {
+  const severities = SEVERITIES.filter((s) => left.bySeverity[s] > 0).map((s) => `${left.bySeverity[s]} ${s}`);
+  const rules = Object.entries(left.byRule);
+  const named = rules.slice(0, 3).map(([id, n]) => `${id} ${n}`);
+  if (rules.length > named.length) named.push(`${rules.length - named.length} more rules`);
+  const failing = left.failing > 0 ? `, ${left.failing} of them failing the run` : '';
+  return (
+    `the SARIF report leaves out ${left.results} of ${left.of} results (${left.because}): ${severities.join(', ')}${failing}; ` +
+    `by rule: ${named.join(', ')} (run.properties.leftOut in the file; the JSON report has every finding)`
+  );
+}
+
+/**
+ * The size the upload would have, gzip-compressed as upload-sarif compresses it (the default
+ * level), or a size above it that is already under the limit. Compressing costs most of a second
+ * for 25,000 results, so it is done only when the text could be over: gzip adds at most a few
+ * bytes per 16 KB; and the fastest level first, whose output is larger.
+ */
+function uploadSize(text: string, limit: number): number {
+  const bytes = Buffer.byteLength(text);
+  if (bytes < limit * 0.99) return bytes;
+  const fast = gzipSync(text, { level: 1 }).length;
+  return fast <= limit ? fast : gzipSync(text).length;
+}
+
+export function renderSarif(report: AuditReport, ctx: RenderContext, limits: SarifLimits = SARIF_LIMITS): Rendered & { readonly text: string } {
   const ruleIndex = new Map(report.rules.map((rule, i) => [rule.id, i]));
   const { version } = report.tool;
-  const log: Log = {
-    $schema: SCHEMA_URI,
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'sg-audit',
-            version,
-            ...(SEMVER.test(version) ? { semanticVersion: version } : {}),
-            rules: report.rules.map(toDescriptor),
+  const results = report.findings.map((f) => toResult(f, ruleIndex, ctx.cwd));
+  const logOf = (kept: Result[], leftOut: LeftOut | undefined): string => {
+    const log: Log = {
+      $schema: SCHEMA_URI,
+      version: '2.1.0',
+      runs: [
+        {
+          tool: {
+            driver: {
+              name: 'sg-audit',
+              version,
+              ...(SEMVER.test(version) ? { semanticVersion: version } : {}),
+              rules: report.rules.map(toDescriptor),
+            },
           },
+          invocations: [invocationOf(report, ruleIndex, leftOut)],
+          results: kept,
+          properties: runProperties(report, leftOut),
         },
-        invocations: [invocationOf(report, ruleIndex)],
-        results: report.findings.map((f) => toResult(f, ruleIndex, ctx.cwd)),
-        properties: runProperties(report),
-      },
-    ],
+      ],
+    };
+    return `${escapeJsonText(JSON.stringify(log, null, 2))}\n`;
   };
-  return `${escapeJsonText(JSON.stringify(log, null, 2))}\n`;
+
+  const total = results.length;
+  let size = 0;
+  if (total <= limits.results) {
+    const text = logOf(results, undefined);
+    size = uploadSize(text, limits.gzipBytes);
+    if (size <= limits.gzipBytes) return { text, notes: [] };
+  }
+
+  // Past a limit: keep the most important results that fit, in the report's order.
+  const failing = new Set(failingFindings(report.findings, report.run.failOn));
+  const order = keepOrder(report, failing);
+  const reasons = total > limits.results ? [`GitHub code scanning takes at most ${limits.results} results a run`] : [];
+  const sizeReason = `a file must stay under GitHub's ${GITHUB_SARIF_LIMITS.gzipBytes / 1_000_000} MB upload limit, gzip-compressed`;
+  let keep = Math.min(total, limits.results);
+  for (;;) {
+    if (size > limits.gzipBytes) {
+      if (!reasons.includes(sizeReason)) reasons.push(sizeReason);
+      // As many as fit at this size per result, with a little to spare; measured again below.
+      keep = Math.floor(keep * (limits.gzipBytes / size) * 0.97);
+    }
+    const leftOut = leftOutOf(report, failing, order.slice(keep), reasons.join('; '));
+    const kept = order.slice(0, keep).sort((a, b) => a - b).map((i) => results[i] as Result);
+    const text = logOf(kept, leftOut);
+    size = uploadSize(text, limits.gzipBytes);
+    if (size <= limits.gzipBytes || keep === 0) return { text, notes: [leftOutNote(leftOut)] };
+  }
 }

@@ -67,14 +67,18 @@ export function csvField(text: string): string {
 /**
  * Text inside a Markdown table cell or paragraph (GitHub Flavored Markdown, which also renders
  * inline HTML): controls as escapes, HTML as entities, Markdown punctuation backslash-escaped
- * (so `|` cannot split a cell nor `[x](javascript:…)` make a link), `@` as an entity so a
- * group name cannot mention (notify) people in a PR comment, and no bare URL left to autolink.
+ * (so `|` cannot split a cell nor `[x](javascript:…)` make a link), a zero-width space after `@`
+ * and `#` so a group name cannot mention (notify) people nor reference an issue in a PR comment,
+ * and no bare URL left to autolink.
  */
 export function forMarkdown(text: string): string {
   return forTerminal(text)
     .replace(/[&<>"]/g, (ch) => XML_SPECIAL[ch] as string)
     .replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&')
-    .replace(/@/g, '&#64;')
+    // GitHub links @user and #123 in the rendered text, where an entity or a backslash escape no
+    // longer shows (github/cmark-gfm#181): only a character between the sign and the name stops it.
+    .replace(/@/g, '&#64;&#8203;')
+    .replace(/\\#/g, '\\#&#8203;')
     // GitHub turns bare https://… and www.… text into links; a zero-width space breaks both.
     .replace(/:\/\//g, ':&#8203;//')
     .replace(/\bwww\\\./gi, (w) => `${w.slice(0, 3)}&#8203;${w.slice(3)}`);

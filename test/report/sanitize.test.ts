@@ -40,7 +40,8 @@ describe('forMarkdown', () => {
     assert.doesNotMatch(out, /(?<!\\)\|/);
     assert.doesNotMatch(out, /(?<!\\)[[\]()`*!]/);
     assert.doesNotMatch(out, /[<>@]/);
-    assert.match(out, /&#64;octocat/);
+    assert.match(out, /&#64;&#8203;octocat/, 'a zero-width space after @: GitHub mentions whoever follows an @ however it is written');
+    assert.equal(forMarkdown('fix #12 for @team'), 'fix \\#&#8203;12 for &#64;&#8203;team');
     assert.match(out, /&lt;img src=x onerror=alert\\\(1\\\)&gt;/);
   });
 
@@ -49,6 +50,6 @@ describe('forMarkdown', () => {
   });
 
   test('newlines cannot start a new Markdown block', () => {
-    assert.equal(forMarkdown('a\n# heading'), 'a\\\\x0a\\# heading');
+    assert.equal(forMarkdown('a\n# heading'), 'a\\\\x0a\\#&#8203; heading');
   });
 });

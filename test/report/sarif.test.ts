@@ -1,17 +1,19 @@
 // The SARIF report: goldens, the official SARIF 2.1.0 schema, and what GitHub code scanning
 // needs beyond the schema (a relative artifact URI on every result, partial fingerprints, a
-// numeric-string security-severity on every rule). Runs go through main() with a fixed clock,
+// numeric-string security-severity on every rule, and its upload limits: past them, the most
+// important results kept and what was left out said). Runs go through main() with a fixed clock,
 // and each SARIF log is checked against the JSON report of the same run.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
 import AjvDraft04 from 'ajv-draft-04';
 import { Chalk } from 'chalk';
 import type { Log, Result, Run } from 'sarif';
 import type { RenderContext } from '../../src/report/formats.js';
-import { FINGERPRINT_KEY, renderSarif } from '../../src/report/render-sarif.js';
+import { FINGERPRINT_KEY, GITHUB_SARIF_LIMITS, renderSarif, type LeftOut } from '../../src/report/render-sarif.js';
 import type { AuditReport, ReportFinding } from '../../src/report/types.js';
 import { REPO_ROOT, runMain } from '../helpers/cli.js';
 import { assertGolden } from '../helpers/golden.js';
@@ -118,6 +120,95 @@ function assertGitHubReady(log: Log, report: AuditReport): void {
   });
   const fingerprints = results.map((r) => r.partialFingerprints?.['primaryLocationLineHash']);
   assert.equal(new Set(fingerprints).size, fingerprints.length, 'no two results share an alert identity');
+  assertWithinGitHubLimits(log);
+}
+
+/** GitHub's documented upload limits: past any of them the whole file is rejected. */
+function assertWithinGitHubLimits(log: Log, text = `${JSON.stringify(log, null, 2)}\n`): void {
+  const L = GITHUB_SARIF_LIMITS;
+  assert.ok(log.runs.length <= L.runsPerFile);
+  for (const run of log.runs) {
+    assert.ok((run.results ?? []).length <= L.resultsPerRun, `${run.results?.length} results in a run`);
+    assert.ok((run.tool.driver.rules ?? []).length <= L.rulesPerRun);
+    for (const rule of run.tool.driver.rules ?? []) assert.ok((rule.properties?.tags ?? []).length <= L.tagsPerRule);
+    for (const result of run.results ?? []) assert.ok((result.locations ?? []).length <= L.locationsPerResult);
+  }
+  if (text.length > L.gzipBytes / 2) assert.ok(gzipSync(text).length <= L.gzipBytes, 'under 10 MB gzip-compressed');
+}
+
+const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'] as const;
+
+/** The demo account's findings `copies` times, each copy its own resource and fingerprint, sorted as the engine sorts. */
+function copiesOf(report: AuditReport, copies: number): ReportFinding[] {
+  return Array.from({ length: copies }, (_, copy) =>
+    report.findings.map((f) => ({ ...f, fingerprint: `${f.fingerprint}-${copy}`, resource: { ...f.resource, id: `${f.resource.id}-${copy}` } })),
+  )
+    .flat()
+    .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+}
+
+/**
+ * What docs/formats.md promises to keep first: a finding that fails the run, then one new since
+ * the baseline (unsuppressed), then the more severe, then the unsuppressed. Higher is kept first.
+ */
+function importance(f: ReportFinding, failOn: string): number[] {
+  const fails = failOn !== 'none' && !f.suppressed && f.baseline !== 'unchanged' && SEVERITY_ORDER.indexOf(f.severity) <= SEVERITY_ORDER.indexOf(failOn as 'high');
+  return [fails ? 1 : 0, f.baseline === 'new' && !f.suppressed ? 1 : 0, 4 - SEVERITY_ORDER.indexOf(f.severity), f.suppressed ? 0 : 1];
+}
+
+function compareImportance(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
+  return 0;
+}
+
+/** The results kept are the most important ones: none left out is more important than one kept. */
+function assertKeptMostImportant(report: AuditReport, log: Log): { kept: ReportFinding[]; dropped: ReportFinding[] } {
+  const keptPrints = new Set(resultsOf(log).map((r) => r.partialFingerprints?.[FINGERPRINT_KEY]));
+  const kept = report.findings.filter((f) => keptPrints.has(f.fingerprint));
+  const dropped = report.findings.filter((f) => !keptPrints.has(f.fingerprint));
+  assert.equal(kept.length, resultsOf(log).length, 'each result is one finding');
+  const least = kept.map((f) => importance(f, report.run.failOn)).reduce((m, x) => (compareImportance(x, m) < 0 ? x : m));
+  for (const f of dropped) assert.ok(compareImportance(importance(f, report.run.failOn), least) <= 0, `${f.fingerprint} (${f.severity}) left out before a less important one`);
+  // Kept in the report's order.
+  assert.deepEqual(resultsOf(log).map((r) => r.partialFingerprints?.[FINGERPRINT_KEY]), kept.map((f) => f.fingerprint));
+  return { kept, dropped };
+}
+
+/** run.properties.leftOut counts exactly the findings left out. */
+function assertLeftOut(report: AuditReport, log: Log, dropped: readonly ReportFinding[]): LeftOut {
+  const left = onlyRun(log).properties?.['leftOut'] as LeftOut;
+  assert.ok(left, 'the run says what it left out');
+  assert.equal(left.results, dropped.length);
+  assert.equal(left.of, report.findings.length);
+  for (const sev of SEVERITY_ORDER) assert.equal(left.bySeverity[sev], dropped.filter((f) => f.severity === sev).length, sev);
+  const byRule: Record<string, number> = {};
+  for (const f of dropped) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+  assert.deepEqual({ ...left.byRule }, byRule);
+  assert.deepEqual(Object.values(left.byRule), Object.values(left.byRule).sort((a, b) => b - a), 'most first');
+  assert.equal(left.suppressed, dropped.filter((f) => f.suppressed).length);
+  const notes = (onlyRun(log).invocations?.[0]?.toolExecutionNotifications ?? []).filter((n) => n.message.text?.startsWith('the SARIF report leaves out'));
+  assert.equal(notes.length, 1, 'a tool notification says it too');
+  assert.equal(notes[0]?.level, 'warning');
+  return left;
+}
+
+/** A saved account of `groups` security groups, five findings each on average (critical to info). */
+function wideAccount(groups: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-audit-wide-'));
+  mkdirSync(join(dir, 'us-east-1'));
+  const open = (port: number, cidr: string) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: cidr }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] });
+  const all = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] };
+  const SecurityGroups = Array.from({ length: groups }, (_, i) => ({
+    GroupId: `sg-${i.toString(16).padStart(17, '0')}`,
+    GroupName: `g${i}`,
+    Description: 'generated',
+    OwnerId: '123456789012',
+    VpcId: `vpc-${(i % 10).toString(16).padStart(17, '0')}`,
+    IpPermissions: i % 3 === 0 ? [all] : [open(22, '0.0.0.0/0'), open(3389, '0.0.0.0/0'), open(5432, '0.0.0.0/0'), open(443, '52.0.0.0/8')],
+    IpPermissionsEgress: [all],
+  }));
+  writeFileSync(join(dir, 'us-east-1', 'describe-security-groups.json'), JSON.stringify({ SecurityGroups }));
+  return dir;
 }
 
 function renderContext(cwd: string = process.cwd()): RenderContext {
@@ -203,7 +294,7 @@ describe('SARIF report', () => {
   });
 
   test('live (no origin): a logical path per resource', () => {
-    const log = JSON.parse(renderSarif(withoutOrigins(demo.report), renderContext())) as Log;
+    const log = JSON.parse(renderSarif(withoutOrigins(demo.report), renderContext()).text) as Log;
     assertValidSarif(log, 'live-style');
     assertGitHubReady(log, demo.report);
     resultsOf(log).forEach((result, i) => {
@@ -218,9 +309,9 @@ describe('SARIF report', () => {
       findings: demo.report.findings.map((f) => ({ ...f, resource: { ...f.resource, origin: join(REPO_ROOT, f.resource.origin ?? '') } })),
     };
     const finding = demo.report.findings[0] as ReportFinding;
-    const inside = JSON.parse(renderSarif(absolute, renderContext(REPO_ROOT))) as Log;
+    const inside = JSON.parse(renderSarif(absolute, renderContext(REPO_ROOT)).text) as Log;
     assert.equal(uriOf(resultsOf(inside)[0] as Result), finding.resource.origin);
-    const outside = JSON.parse(renderSarif(absolute, renderContext(mkdtempSync(join(tmpdir(), 'sg-audit-elsewhere-'))))) as Log;
+    const outside = JSON.parse(renderSarif(absolute, renderContext(mkdtempSync(join(tmpdir(), 'sg-audit-elsewhere-')))).text) as Log;
     const { accountId, region, type, id } = finding.resource;
     assert.equal(uriOf(resultsOf(outside)[0] as Result), `aws/${accountId}/${region}/${type}/${id}`);
   });
@@ -230,7 +321,7 @@ describe('SARIF report', () => {
     const finding = live.findings[0] as ReportFinding;
     const ids = ['..', 'https://evil.example/x', '/etc/passwd', 'a b#c?d%'];
     const findings = ids.map((id) => ({ ...finding, fingerprint: id, resource: { ...finding.resource, id } }));
-    const log = JSON.parse(renderSarif({ ...live, findings }, renderContext())) as Log;
+    const log = JSON.parse(renderSarif({ ...live, findings }, renderContext()).text) as Log;
     assertValidSarif(log, 'hostile ids');
     const uris = resultsOf(log).map(uriOf);
     const base = `aws/${finding.resource.accountId}/${finding.resource.region}/${finding.resource.type}`;
@@ -288,7 +379,7 @@ describe('SARIF report', () => {
         { kind: 'rule', accountId: '123456789012', region: 'us-east-1', ruleId: 'unused-sg', resourceId: 'sg-1', code: 'RuleError', message: 'x' },
       ],
     };
-    const text = renderSarif(report, renderContext());
+    const { text } = renderSarif(report, renderContext());
     const log = JSON.parse(text) as Log;
     assertValidSarif(log, 'incomplete');
     assert.doesNotMatch(text, /\u001b/);
@@ -337,5 +428,88 @@ describe('SARIF report', () => {
     const summary = onlyRun(log).properties?.['baseline'] as { new: number; unchanged: number };
     assert.equal(summary.unchanged, report.baseline?.unchanged);
     assert.equal(summary.new, report.baseline?.new);
+  });
+
+  test('within the limits: every result, nothing said to be left out', () => {
+    const rendered = renderSarif(demo.report, renderContext());
+    assert.deepEqual(rendered.notes, []);
+    assert.equal(onlyRun(demo.log).properties?.['leftOut'], undefined);
+  });
+
+  test('over 25,000 findings: 25,000 results, the most important; the rest counted in the run, a notification and a note', () => {
+    // 26,070 findings: some new since a baseline, some suppressed; high and above fail the run.
+    const findings = copiesOf(demo.report, 330).map((f, i): ReportFinding => ({
+      ...f,
+      baseline: i % 50 === 0 ? 'new' : 'unchanged',
+      ...(i % 7 === 0 ? { suppressed: { reason: 'accepted', suppression: 0 } } : {}),
+    }));
+    const report: AuditReport = {
+      ...demo.report,
+      findings,
+      baseline: { file: 'old.json', new: findings.filter((f) => f.baseline === 'new').length, unchanged: 0, fixed: 0, notRechecked: 0, fixedFindings: [] },
+    };
+    assert.ok(findings.length > GITHUB_SARIF_LIMITS.resultsPerRun);
+    const { text, notes } = renderSarif(report, renderContext());
+    const log = JSON.parse(text) as Log;
+    assertValidSarif(log, '25,000 results');
+    assertWithinGitHubLimits(log, text);
+    assert.equal(resultsOf(log).length, 25_000);
+    const { kept, dropped } = assertKeptMostImportant(report, log);
+    assert.ok(kept.some((f) => f.severity === 'info' && f.baseline === 'new'), 'a new info finding outranks unchanged ones');
+    assert.ok(dropped.every((f) => f.baseline === 'unchanged' || f.suppressed));
+    const left = assertLeftOut(report, log, dropped);
+    assert.equal(left.because, 'GitHub code scanning takes at most 25000 results a run');
+    assert.equal(left.failing, 0);
+    assert.equal(left.new, dropped.filter((f) => f.baseline === 'new').length);
+    // The same in one line for stderr, worst first.
+    assert.equal(notes.length, 1);
+    const severities = SEVERITY_ORDER.filter((s) => left.bySeverity[s] > 0).map((s) => `${left.bySeverity[s]} ${s}`).join(', ');
+    assert.ok(notes[0]?.startsWith(`the SARIF report leaves out ${dropped.length} of ${findings.length} results (GitHub code scanning takes at most 25000 results a run): ${severities}; by rule: `), notes[0]);
+    assert.ok(notes[0]?.endsWith('(run.properties.leftOut in the file; the JSON report has every finding)'));
+    // The run's summary still counts every finding.
+    assert.deepEqual(onlyRun(log).properties?.['summary'], report.summary);
+  });
+
+  test('over the upload size: the least important results go until it fits, and the run says why', () => {
+    const report: AuditReport = { ...demo.report, findings: copiesOf(demo.report, 20) };
+    const full = renderSarif(report, renderContext(), { results: 25_000, gzipBytes: Number.MAX_SAFE_INTEGER }).text;
+    const limit = Math.floor(gzipSync(full).length / 3);
+    const { text, notes } = renderSarif(report, renderContext(), { results: 25_000, gzipBytes: limit });
+    assert.ok(gzipSync(text).length <= limit, `${gzipSync(text).length} bytes gzip-compressed, over ${limit}`);
+    const log = JSON.parse(text) as Log;
+    assertValidSarif(log, 'cut to size');
+    const kept = resultsOf(log).length;
+    assert.ok(kept > report.findings.length / 4 && kept < report.findings.length / 2, `${kept} of ${report.findings.length} kept`);
+    const { dropped } = assertKeptMostImportant(report, log);
+    const left = assertLeftOut(report, log, dropped);
+    assert.equal(left.because, "a file must stay under GitHub's 10 MB upload limit, gzip-compressed");
+    assert.ok(left.failing > 0 || dropped.every((f) => SEVERITY_ORDER.indexOf(f.severity) > 1));
+    assert.match(notes[0] ?? '', /^the SARIF report leaves out \d+ of 1580 results \(a file must stay under GitHub's 10 MB upload limit, gzip-compressed\)/);
+  });
+
+  test('a generated account of 26,010 findings through the CLI: 25,000 results, one warning line, also with --quiet', async () => {
+    // 1,734 groups open to all traffic (3 findings each) and 3,468 with four open ports (6 each).
+    const dir = wideAccount(5_202);
+    const total = 1_734 * 3 + 3_468 * 6;
+    const out = mkdtempSync(join(tmpdir(), 'sg-audit-wide-out-'));
+    const sarifFile = join(out, 'sg.sarif');
+    const { code, stdout, stderr } = await runMain(['--input', dir, '--format', `sarif=${sarifFile}`, '--quiet']);
+    assert.equal(code, 1);
+    assert.equal(stdout, '');
+    const text = readFileSync(sarifFile, 'utf8');
+    const log = JSON.parse(text) as Log;
+    assertWithinGitHubLimits(log, text);
+    assert.equal(resultsOf(log).length, 25_000);
+    const left = onlyRun(log).properties?.['leftOut'] as LeftOut;
+    assert.equal(left.of, total);
+    // Info findings (one per group) are the least important: those over 25,000 go.
+    const over = total - 25_000;
+    assert.deepEqual(left.bySeverity, { critical: 0, high: 0, medium: 0, low: 0, info: over });
+    assert.deepEqual(left.byRule, { 'unrestricted-egress': over });
+    // What a dropped result means for code scanning is said even with --quiet: one line.
+    assert.equal(
+      stderr,
+      `sg-audit: warning: the SARIF report leaves out ${over} of ${total} results (GitHub code scanning takes at most 25000 results a run): ${over} info; by rule: unrestricted-egress ${over} (run.properties.leftOut in the file; the JSON report has every finding)\n`,
+    );
   });
 });
