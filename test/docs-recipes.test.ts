@@ -2,12 +2,13 @@
 // docs/baselines.md runs (in that order, in a scratch directory where `snapshot/` is the bundled
 // demo account), through a shell as a user would type it, and so do the cron line (docs/cron.md),
 // the CI jobs (docs/ci.md) and the sharded workflow (docs/accounts.md).
-// Live-only flags of the cron line are swapped for the snapshot: no test talks to AWS.
+// Live-only flags are swapped for the snapshot, or for a local endpoint where nothing listens: no
+// test talks to AWS. Install steps run as written, into a temporary prefix, npm offline.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { BIN, REPO_ROOT } from './helpers/cli.js';
@@ -50,49 +51,131 @@ function run(command: string, ws: { cwd: string; env: NodeJS.ProcessEnv }): { co
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** The report of a run of the demo account with two of its findings taken out: a baseline the account has two new findings against. */
+function baselineMissingTwo(ws: { cwd: string }, from: string, to: string): void {
+  const report = JSON.parse(readFileSync(join(ws.cwd, from), 'utf8')) as { findings: { ruleId: string }[] };
+  const before = report.findings.length;
+  const ssh = report.findings.filter((f) => f.ruleId === 'ssh-open-to-internet').slice(0, 2);
+  report.findings = report.findings.filter((f) => !ssh.includes(f));
+  assert.equal(report.findings.length, before - 2, 'the demo account has ssh findings to remove');
+  writeFileSync(join(ws.cwd, to), JSON.stringify(report));
+}
+
+/** A live run that can collect nothing: fake credentials and an endpoint where nothing listens. */
+const UNREACHABLE = '--region us-east-1 --endpoint-url http://127.0.0.1:9';
+const FAKE_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDRECIPE', AWS_SECRET_ACCESS_KEY: 'recipe-secret' };
+
+/** The tarball the CI recipes install, packed from this checkout (the bundle pretest built), at tools/sg-audit.tgz. */
+function packTarball(ws: { cwd: string }): void {
+  const tools = join(ws.cwd, 'tools');
+  mkdirSync(tools, { recursive: true });
+  const packed = spawnSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', tools], { cwd: REPO_ROOT, encoding: 'utf8', env: npmEnv(ws.cwd) });
+  assert.equal(packed.status, 0, packed.stderr);
+  renameSync(join(tools, packed.stdout.trim().split('\n').pop() as string), join(tools, 'sg-audit.tgz'));
+}
+
+const npmCache = spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim();
+
+/** npm as a user's shell runs it: none of `npm test`'s npm_* variables, offline (the tarball needs nothing). */
+function npmEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!/^npm_/i.test(key) && key !== 'INIT_CWD') env[key] = value;
+  return { ...env, HOME: home, npm_config_cache: npmCache, npm_config_offline: 'true', npm_config_update_notifier: 'false' };
+}
+
+/**
+ * Runs a recipe's install step as written, into a temporary prefix (npm_config_prefix, as a
+ * global install honours it), and returns a workspace whose PATH finds that sg-audit first.
+ */
+function installAsWritten(step: string, ws: { cwd: string; env: NodeJS.ProcessEnv }): { cwd: string; env: NodeJS.ProcessEnv } {
+  const prefix = mkdtempSync(join(tmpdir(), 'sg-audit-ci-prefix-'));
+  const node = dirname(process.execPath);
+  const install = spawnSync('/bin/sh', ['-c', step], { cwd: ws.cwd, env: { ...npmEnv(ws.cwd), npm_config_prefix: prefix, PATH: `${node}:/usr/bin:/bin` }, encoding: 'utf8' });
+  assert.equal(install.status, 0, `${step}: ${install.stderr}`);
+  assert.ok(existsSync(join(prefix, 'bin', 'sg-audit')), `${step} put sg-audit in ${prefix}/bin`);
+  return { cwd: ws.cwd, env: { ...ws.env, PATH: `${join(prefix, 'bin')}:${node}:/usr/bin:/bin` } };
+}
+
 describe('documented recipes', () => {
   const ws = workspace();
   // The baseline recipe writes sg-baseline.json, which the CI recipes then read.
   const commands = [...shellCommands(doc('formats.md')), ...shellCommands(doc('baselines.md'))];
 
-  test('the formats and baselines commands run as written: findings (exit 1) or a pass (exit 0), nothing on stderr', () => {
+  test('the formats and baselines commands run as written: findings (exit 1) or a pass (exit 0); stderr only names the files a file-only run wrote', () => {
     assert.ok(commands.length >= 4, `found ${commands.length} commands`);
     for (const command of commands) {
-      const { code, stderr } = run(command, ws);
+      const { code, stdout, stderr } = run(command, ws);
       assert.ok(code === 0 || code === 1, `${command} exited ${code}: ${stderr}`);
-      assert.equal(stderr, '', command);
+      for (const line of stderr.split('\n').filter(Boolean)) assert.match(line, /^sg-audit: wrote \S+ \(\w+\)(, \S+ \(\w+\))* · (PASS|FAIL): /, command);
+      // A run that prints no report says what it wrote; one that prints a report says nothing more.
+      assert.equal(stdout === '' && !command.includes('--quiet'), stderr !== '', command);
     }
     assert.ok(existsSync(join(ws.cwd, 'sg.sarif')) && existsSync(join(ws.cwd, 'sg.json')) && existsSync(join(ws.cwd, 'sg-baseline.json')));
     // The baseline workflow: the account has not changed since it was written, so it passes.
     assert.equal(run('sg-audit --input snapshot/ --baseline sg-baseline.json', ws).code, 0);
   });
 
-  test('the crontab line is valid cron, and its command (with the snapshot for the live flags) writes both reports and exits 0', () => {
-    const [block] = codeBlocks(doc('cron.md'), 'crontab');
+  test('the cron recipe mails nothing when nothing new fails, and the report when there are new findings or the audit is incomplete', () => {
+    const text = doc('cron.md');
+    const live = (command: string) => command.replace('--profile audit --region all', '--input snapshot/').replace(/\/var\/reports/g, 'reports');
+    // Once: the accepted report.
+    const [accept, systemd] = shellCommands(text);
+    assert.ok(accept && systemd);
+    assert.equal(run(live(accept), ws).code, 0);
+    assert.ok(existsSync(join(ws.cwd, 'reports', 'accepted.json')));
+
+    const [block] = codeBlocks(text, 'crontab');
     assert.ok(block);
     const fields = block.trim().split(/\s+/);
     assert.match(fields.slice(0, 5).join(' '), /^[\d*,/-]+ [\d*,/-]+ [\d*,/-]+ [\d*,/-]+ [\d*,/-]+$/);
     const line = block.trim().replace(/^(\S+\s+){5}/, '');
     assert.doesNotMatch(line.replace(/\\%/g, ''), /%/, 'every % in a crontab command is escaped');
-    // cron turns \% into %; the live flags become the snapshot, /var/reports a scratch folder.
-    const command = line.replace(/\\%/g, '%').replace('--profile audit --region all', '--input snapshot/').replace(/\/var\/reports/g, 'reports');
-    const { code, stdout, stderr } = run(command, ws);
-    assert.equal(code, 0, stderr);
-    assert.equal(stdout + stderr, '', 'silent, so cron mails nothing');
+    // cron turns \% into % and runs the line with /bin/sh.
+    const command = live(line.replace(/\\%/g, '%'));
+
+    // Nothing new: silent, so cron mails nothing; the reports are written.
+    const quiet = run(command, ws);
+    assert.equal(quiet.code, 0, quiet.stderr);
+    assert.equal(quiet.stdout + quiet.stderr, '', 'silent, so cron mails nothing');
     const date = new Date().toISOString().slice(0, 10);
     assert.ok(existsSync(join(ws.cwd, 'reports', `sg-${date}.json`)) && existsSync(join(ws.cwd, 'reports', 'sg-latest.html')));
+
+    // Two new findings: the report, with them and their fixes, is printed (and mailed).
+    copyFileSync(join(ws.cwd, 'reports', 'accepted.json'), join(ws.cwd, 'reports', 'accepted-today.json'));
+    baselineMissingTwo(ws, 'reports/accepted-today.json', 'reports/accepted.json');
+    const fresh = run(command, ws);
+    assert.match(fresh.stdout, /New since the baseline \(2\)/);
+    assert.match(fresh.stdout, /aws ec2 revoke-security-group-ingress/);
+    assert.match(fresh.stdout, /FAIL: 2 new findings at or above high/);
+    copyFileSync(join(ws.cwd, 'reports', 'accepted-today.json'), join(ws.cwd, 'reports', 'accepted.json'));
+
+    // An incomplete audit (nothing answers): the errors are printed (and mailed), never silence.
+    const broken = run(line.replace(/\\%/g, '%').replace('--profile audit --region all', UNREACHABLE).replace(/\/var\/reports/g, 'reports'), { cwd: ws.cwd, env: { ...ws.env, ...FAKE_CREDENTIALS } });
+    assert.match(broken.stdout, /sg-audit: error: ECONNREFUSED: .* — nothing answered at the endpoint/);
+    assert.match(broken.stdout, /INCOMPLETE/);
+
+    // The systemd variant: the exit code tells, 0 when nothing new fails, 1 when something does.
+    assert.equal(run(live(systemd), ws).code, 0);
+    baselineMissingTwo(ws, 'reports/accepted-today.json', 'reports/accepted.json');
+    assert.equal(run(live(systemd), ws).code, 1);
+    copyFileSync(join(ws.cwd, 'reports', 'accepted-today.json'), join(ws.cwd, 'reports', 'accepted.json'));
   });
 
-  test('the GitHub Actions job: valid YAML, its audit command runs with the baseline, and it uploads the SARIF file the command writes', () => {
+  test('the GitHub Actions job: valid YAML; its install step as written installs the tarball; the audit passes with the baseline, and fails the job on new findings (1) and on an incomplete audit (3)', () => {
     const workflow = parseYaml(codeBlocks(doc('ci.md'), 'yaml')[0] ?? '') as {
       permissions: Record<string, string>;
       jobs: Record<string, { steps: { uses?: string; run?: string; with?: Record<string, string> }[] }>;
     };
     assert.equal(workflow.permissions['security-events'], 'write', 'uploading SARIF needs security-events: write');
     const steps = Object.values(workflow.jobs)[0]?.steps ?? [];
+    assert.ok(steps.some((s) => s.uses?.startsWith('actions/checkout@')), 'the tarball comes with the checkout');
+    const installStep = steps.find((s) => s.run?.startsWith('npm install --global '))?.run;
+    assert.ok(installStep);
+    packTarball(ws);
+    const installed = installAsWritten(installStep, ws);
     const audit = steps.find((s) => s.run?.startsWith('sg-audit '));
     assert.ok(audit?.run);
-    const { code, stderr } = run(audit.run, ws);
+    const { code, stderr } = run(audit.run, installed);
     assert.equal(code, 0, stderr);
     const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
     const sarifFile = upload?.with?.['sarif_file'];
@@ -102,14 +185,25 @@ describe('documented recipes', () => {
     assert.ok((sarif.runs[0]?.results.length ?? 0) > 0);
     const summary = steps.find((s) => s.run?.includes('GITHUB_STEP_SUMMARY'));
     assert.ok(summary?.run && existsSync(join(ws.cwd, summary.run.split(' ')[1] ?? '')), 'the summary step cats the Markdown the audit wrote');
+    // New findings fail the job; so does an audit that could not complete.
+    copyFileSync(join(ws.cwd, 'sg-baseline.json'), join(ws.cwd, 'sg-baseline-today.json'));
+    baselineMissingTwo(ws, 'sg-baseline-today.json', 'sg-baseline.json');
+    assert.equal(run(audit.run, installed).code, 1);
+    copyFileSync(join(ws.cwd, 'sg-baseline-today.json'), join(ws.cwd, 'sg-baseline.json'));
+    const incomplete = run(audit.run.replace('--input snapshot/', UNREACHABLE), { cwd: ws.cwd, env: { ...installed.env, ...FAKE_CREDENTIALS } });
+    assert.equal(incomplete.code, 3, incomplete.stderr);
   });
 
-  test('the GitLab job: valid YAML, its script runs, and the JUnit report it declares is the file written', () => {
+  test('the GitLab job: valid YAML, its install step and script run as written, and the JUnit report it declares is the file written', () => {
     const job = Object.values(parseYaml(codeBlocks(doc('ci.md'), 'yaml')[1] ?? '') as Record<string, { script: string[]; artifacts: { reports: { junit: string } } }>)[0];
     assert.ok(job);
+    const installStep = stringsIn(job.script).find((line) => line.startsWith('npm install --global '));
+    assert.ok(installStep);
+    if (!existsSync(join(ws.cwd, 'tools', 'sg-audit.tgz'))) packTarball(ws);
+    const installed = installAsWritten(installStep, ws);
     const command = stringsIn(job.script).find((line) => line.startsWith('sg-audit '));
     assert.ok(command);
-    const { code, stderr } = run(command, ws);
+    const { code, stderr } = run(command, installed);
     assert.equal(code, 1, stderr); // no baseline here: the demo account's findings fail the job
     const junit = readFileSync(join(ws.cwd, job.artifacts.reports.junit), 'utf8');
     assert.match(junit, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /);

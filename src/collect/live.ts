@@ -149,9 +149,11 @@ async function resolveRegions(sdk: Sdk, plan: LivePlan, home: string, credential
     return [...new Set([...names, ...extra])].sort();
   } catch (error) {
     const e = toCollectionError(error, 'DescribeRegions');
+    // A denial is a missing grant; anything else (a refused connection, a bad endpoint) has its own cause.
+    const denied = e.code === 'UnauthorizedOperation' || e.code === 'AccessDenied';
     throw collectionError(
       `could not list the account's regions (${e.code}: ${e.message})`,
-      'grant ec2:DescribeRegions, or name the regions: --region us-east-1 --region eu-west-1',
+      denied || !e.hint ? 'grant ec2:DescribeRegions, or name the regions: --region us-east-1 --region eu-west-1' : `${e.hint}; or name the regions: --region us-east-1 --region eu-west-1`,
     );
   } finally {
     client.destroy();

@@ -43,7 +43,7 @@ export function renderRuleList(rules: readonly AnyRule[], format: 'table' | 'jso
     for (const { meta } of rules) table.push([chalk.bold(meta.id), paintSeverity(chalk, meta.severity, meta.severity), meta.title]);
     return `${table.toString().split('\n').map((l) => l.trimEnd()).join('\n')}\n${footer}`;
   }
-  const lines = [chalk.bold('Rule  severity'), chalk.bold('    what it flags')];
+  const lines: string[] = [];
   for (const { meta } of rules) {
     lines.push(`${chalk.bold(meta.id)}  ${paintSeverity(chalk, meta.severity, meta.severity)}`, ...wrapSpans([{ text: meta.title }], width - 4, width, 4).map((l, i) => (i === 0 ? `    ${l}` : l)));
   }
@@ -111,16 +111,18 @@ export function explainRule(rule: AnyRule, chalk: ChalkInstance, width = 100): s
   // Prose wrapped to the width; lines that are already laid out (options, data, commands) kept.
   const wrap = (text: string) => wrapSpans([{ text }], width, width, 0).join('\n');
   const section = (title: string, body: string) => `${chalk.bold(title)}\n${body}\n`;
+  const indented = (text: string, first: number, rest: number) =>
+    wrapSpans([{ text }], width - first, width, rest).map((l, i) => (i === 0 ? `${' '.repeat(first)}${l}` : l)).join('\n');
   const options = optionDocs(rule);
   const optionText =
     options.length > 0
-      ? options.map((o) => `  ${o.name} = ${o.defaultText}${o.description ? `\n      ${o.description}` : ''}`).join('\n') +
-        `\n  (set in the config file: rules.${meta.id}.options)`
+      ? options.map((o) => `${indented(`${o.name} = ${o.defaultText}`, 2, 6)}${o.description ? `\n${indented(o.description, 6, 6)}` : ''}`).join('\n') +
+        `\n${indented(`(set in the config file: rules.${meta.id}.options)`, 2, 2)}`
       : '  (none)';
   const data = dataDocs(rule);
   const dataText = [
-    ...data.needs.map((l) => `  ${l}`),
-    ...(data.uses.length > 0 ? ['  used when present:', ...data.uses.map((l) => `  ${l}`)] : []),
+    ...data.needs.map((l) => indented(l, 2, 6)),
+    ...(data.uses.length > 0 ? ['  used when present:', ...data.uses.map((l) => indented(l, 2, 6))] : []),
   ].join('\n');
   return [
     `${chalk.bold(meta.id)} · ${paintSeverity(chalk, meta.severity, meta.severity)} · checks ${SCOPE_TEXT[meta.scope]}`,

@@ -303,7 +303,21 @@ function baselineSection(w: Writer, report: AuditReport, unchanged: readonly Rep
   if (!b) return;
   const { chalk } = w;
   const when = b.startedAt ? ` (${forTerminal(b.startedAt.slice(0, 10))})` : '';
-  w.push('', `${chalk.bold('Baseline')} ${forTerminal(b.file)}${when}: ${chalk.magenta.bold(`${b.new} new`)}, ${b.unchanged} unchanged, ${chalk.green(`${b.fixed} fixed`)}${b.notRechecked > 0 ? `, ${b.notRechecked} not re-checked (rule or region not audited this time)` : ''}`);
+  w.push('');
+  w.wrap(
+    [
+      { text: 'Baseline', paint: (t) => chalk.bold(t) },
+      { text: `${forTerminal(b.file)}${when}:` },
+      { text: `${b.new} new,`, paint: (t) => chalk.magenta.bold(t) },
+      { text: `${b.unchanged} unchanged,` },
+      { text: `${b.fixed} fixed`, paint: (t) => chalk.green(t) },
+      ...(b.notRechecked > 0 ? [{ text: `· ${b.notRechecked} not re-checked (rule or region not audited this time)` }] : []),
+    ],
+    0,
+    '',
+    0,
+    2,
+  );
   if (unchanged.length > 0 && !w.ctx.details) {
     const resources = new Set(unchanged.map(resourceKey)).size;
     w.wrap(

@@ -89,13 +89,17 @@ export function shellWords(command: string): string[] {
   return words;
 }
 
-/** A flag stays on the line of its (first) value: `--group-id sg-1` is never split. */
-function commandUnits(words: readonly string[]): string[] {
+/**
+ * A flag stays on the line of its (first) value: `--group-id sg-1` is never split, unless the pair
+ * is wider than a line (a long quoted JSON value then gets a line of its own: a shell word cannot
+ * be broken, so it is the one thing that may run past the width, and a terminal wraps it softly).
+ */
+function commandUnits(words: readonly string[], room: number): string[] {
   const units: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i] as string;
     const next = words[i + 1];
-    if (word.startsWith('--') && next !== undefined && !next.startsWith('--') && next !== '&&') {
+    if (word.startsWith('--') && next !== undefined && !next.startsWith('--') && next !== '&&' && widthOf(word) + 1 + widthOf(next) <= room - 6) {
       units.push(`${word} ${next}`);
       i++;
     } else units.push(word);
@@ -126,7 +130,7 @@ export function wrapCommand(command: string, width: number, indent: number): str
     line = '';
     lineStartsCommand = commandStart;
   };
-  for (const unit of commandUnits(shellWords(code))) {
+  for (const unit of commandUnits(shellWords(code), room)) {
     const limit = room - (lineStartsCommand ? 0 : 4) - 2; // 2: the " \" a broken line ends with
     if (line !== '' && widthOf(line) + 1 + widthOf(unit) > limit) flush(true);
     line = line === '' ? unit : `${line} ${unit}`;
