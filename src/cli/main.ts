@@ -483,7 +483,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.exitCode === 0) return 0; // --help, --version
+      // --help, help, --version. Commander takes help's exit code from process.exitCode, which is
+      // not ours to read: showing help is a success.
+      if (error.exitCode === 0 || ['commander.help', 'commander.helpDisplayed', 'commander.version'].includes(error.code)) return 0;
       const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
       io.stderr.write(`sg-audit: error: ${message} — see sg-audit --help\n`);
       return 2;

@@ -1,5 +1,5 @@
 // Commander wiring only: commands, flags, help text. What the commands do lives in commands.ts.
-import { Command, Option } from 'commander';
+import { Command, Help, Option } from 'commander';
 import { FORMATS } from '../report/formats.js';
 import { SEVERITIES } from '../rules-kit/types.js';
 
@@ -221,12 +221,14 @@ export function createProgram(version: string, handlers: Handlers): Command {
     .helpOption('-h, --help', 'show help')
     .helpCommand('help [command]', 'show help for a command')
     .enablePositionalOptions()
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    // The audit's catch-all for stray words (a mistyped command) is not something to type.
+    .configureHelp({ subcommandTerm: (cmd) => (cmd.name() === 'audit' ? 'audit [options]' : new Help().subcommandTerm(cmd)) });
   addAuditOptions(program, handlers);
 
   program.addCommand(
     addAuditOptions(
-      new Command('audit').description('audit security groups (the same as no command)').helpOption('-h, --help', 'show help'),
+      new Command('audit').description('audit security groups (the same as no command)').usage('[options]').helpOption('-h, --help', 'show help'),
       handlers,
     ),
   );
