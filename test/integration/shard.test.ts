@@ -188,7 +188,8 @@ describe('--shard K/N over an organisation (fake EC2, STS and Organizations)', (
   test('a shard says in the table which part it is, and in the JSON which pairs it holds; it calls EC2 for those pairs only', () => {
     for (const [i, report] of three.reports.entries()) {
       const held = pairList(report);
-      assert.match(three.tables[i] ?? '', new RegExp(`\\nshard ${i + 1} of 3: ${held.length} of 9 account × region pairs · `));
+      // The table's closing line (wrapped to the width) names the part.
+      assert.match(three.tables[i] ?? '', new RegExp(`\\nAudited [^]*· shard ${i + 1} of 3 \\(${held.length} of 9 account × region pairs\\)\\n`.replaceAll(' ', '\\s+')));
       assert.deepEqual(three.calls[i], [...held].sort());
     }
     const shard = three.reports[1]?.run.shard;
@@ -220,6 +221,16 @@ describe('--shard K/N over an organisation (fake EC2, STS and Organizations)', (
     assert.equal(merged.code, 3);
     const report = JSON.parse(merged.stdout) as AuditReport;
     assert.deepEqual(comparable(report), comparable(unsharded.report));
+  });
+
+  test('more shards than pairs: a shard that holds none collects nothing and passes (exit 0), and still says what it is', async () => {
+    const start = fake.requests.length;
+    const { code, report } = await audit(join(dir, 'empty.json'), [...ORG, '--shard', '1/10']);
+    assert.equal(code, 0);
+    assert.deepEqual(report.run.shard?.pairs, {});
+    assert.equal(report.run.shard?.plan.pairs, 9);
+    assert.deepEqual([report.findings.length, report.errors.length, report.run.accounts.length], [0, 0, 0]);
+    assert.equal(fake.requests.slice(start).filter((r) => r.service === 'ec2' && r.action !== 'DescribeRegions').length, 0);
   });
 
   test('--shard with --input is a usage error: it splits what a live audit collects', async () => {
