@@ -13,8 +13,8 @@
 //     that cut, each to the next or previous shard (when r is smaller than a shard). The other
 //     pairs stay where they were.
 // A plain hash mod N would move none of the other pairs but is only balanced on average (with
-// 20 pairs and 5 shards one shard often gets none and another 8); highest-random-weight
-// hashing is the same. No split can keep both exactly (see docs/accounts.md), so balance wins:
+// 20 pairs and 5 shards the largest holds 6 or more four times in five, where 4 would do);
+// highest-random-weight hashing is the same. No split can keep both exactly (see docs/accounts.md), so balance wins:
 // the slowest shard sets the run's length, and the few pairs that move cost nothing to a run
 // that keeps no state between runs.
 import { createHash } from 'node:crypto';
