@@ -1,17 +1,20 @@
 // The documented recipes work as written: every sg-audit command of docs/formats.md and
 // docs/baselines.md runs (in that order, in a scratch directory where `snapshot/` is the bundled
 // demo account), through a shell as a user would type it, and so do the cron line (docs/cron.md),
-// the CI jobs (docs/ci.md) and the sharded workflow (docs/accounts.md).
+// the CI jobs (docs/ci.md), and the sharding recipes of docs/accounts.md (a GitHub Actions matrix,
+// a Kubernetes Indexed Job, an AWS Batch array job) live against the fake endpoint.
 // Live-only flags are swapped for the snapshot, or for a local endpoint where nothing listens: no
 // test talks to AWS. Install steps run as written, into a temporary prefix, npm offline.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { describe, test } from 'node:test';
-import { parse as parseYaml } from 'yaml';
+import { after, before, describe, test } from 'node:test';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import type { AuditReport } from '../src/report/types.js';
 import { BIN, REPO_ROOT } from './helpers/cli.js';
+import { MANAGEMENT, startFakeOrganization, type FakeOrganization } from './helpers/organization.js';
 
 const doc = (name: string) => readFileSync(join(REPO_ROOT, 'docs', name), 'utf8');
 
@@ -94,6 +97,59 @@ function installAsWritten(step: string, ws: { cwd: string; env: NodeJS.ProcessEn
   assert.equal(install.status, 0, `${step}: ${install.stderr}`);
   assert.ok(existsSync(join(prefix, 'bin', 'sg-audit')), `${step} put sg-audit in ${prefix}/bin`);
   return { cwd: ws.cwd, env: { ...ws.env, PATH: `${join(prefix, 'bin')}:${node}:/usr/bin:/bin` } };
+}
+
+/** As run, without blocking: the fake endpoint these commands call answers from this process. */
+function runAsync(command: string, ws: { cwd: string; env: NodeJS.ProcessEnv }, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', command], { cwd: ws.cwd, env: { ...ws.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+const readJson = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
+
+/** The flags of the documented organisation audit, for the unsharded run the shards must add up to. */
+const ORG_FLAGS = "--role-arn 'arn:aws:iam::{account}:role/SgAudit' --accounts organization --region all";
+
+/** What the recipe tests read of a Kubernetes manifest. */
+interface PodSpec {
+  restartPolicy?: string;
+  containers: {
+    command?: string[];
+    args?: string[];
+    env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
+    volumeMounts?: { name: string; mountPath: string }[];
+  }[];
+  volumes?: { name: string; persistentVolumeClaim?: { claimName: string } }[];
+}
+interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec?: {
+    completionMode?: string;
+    completions?: number;
+    parallelism?: number;
+    accessModes?: string[];
+    template: { spec: PodSpec };
+  };
+}
+
+/** What the recipe tests read of an AWS Batch job definition. */
+interface BatchJobDefinition {
+  jobDefinitionName: string;
+  containerProperties: {
+    command: string[];
+    environment?: { name: string; value: string }[];
+    volumes: { name: string; efsVolumeConfiguration?: { fileSystemId: string } }[];
+    mountPoints: { sourceVolume: string; containerPath: string }[];
+  };
 }
 
 describe('documented recipes', () => {
@@ -208,69 +264,258 @@ describe('documented recipes', () => {
     const junit = readFileSync(join(ws.cwd, job.artifacts.reports.junit), 'utf8');
     assert.match(junit, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /);
   });
+});
 
-  test('the sharded workflow: valid YAML, each shard audits and uploads its file, and the merge runs as written over the downloaded shards', () => {
+// The sharding recipes of docs/accounts.md run live, against the fake endpoint serving a small
+// organisation (EC2, STS and Organizations): each shard's command as written, with the index
+// variables its scheduler would set, the credentials and endpoints in the environment and the
+// shared volume a scratch folder; then the merge as written, whose report must equal one
+// unsharded run's. The containers run an image with sg-audit in it (its Dockerfile's install line is
+// run as written); the GitHub jobs install the tarball as docs/ci.md's job does.
+describe('documented sharding recipes (live, over the fake organisation)', () => {
+  let org: FakeOrganization;
+  let ws: { cwd: string; env: NodeJS.ProcessEnv };
+  let whole: AuditReport;
+  const section = () => {
+    const text = doc('accounts.md');
+    return text.slice(text.indexOf('## Sharding an organisation'));
+  };
+
+  before(async () => {
+    // Two accounts, two regions: three pairs, one a shard (a pair each keeps every shard on one thread, and the test quick).
+    org = await startFakeOrganization({ [MANAGEMENT]: ['us-east-1'], '222222222222': ['us-east-1', 'eu-west-1'] });
+    const base = workspace();
+    ws = { cwd: base.cwd, env: { ...base.env, ...org.env } };
+    const reference = await runAsync(`sg-audit ${ORG_FLAGS} --quiet --format json=whole.json --format sarif=whole.sarif`, ws, { AWS_REGION: 'us-east-1' });
+    assert.equal(reference.code, 1, reference.stderr);
+    whole = readJson<AuditReport>(join(ws.cwd, 'whole.json'));
+  });
+
+  after(async () => {
+    await org.fake.close();
+    assert.deepEqual(org.fake.violations, []);
+  });
+
+  /** A merged report equals the unsharded one: findings, summary, rules, suppressions, errors. */
+  const sameAsWhole = (file: string) => {
+    const merged = readJson<AuditReport>(file);
+    assert.ok(merged.findings.length > 0);
+    assert.deepEqual(merged.findings, whole.findings);
+    assert.deepEqual(merged.summary, whole.summary);
+    assert.deepEqual([merged.rules, merged.suppressions, merged.errors, merged.run.accounts, merged.run.regions], [whole.rules, whole.suppressions, whole.errors, whole.run.accounts, whole.run.regions]);
+    assert.equal(merged.run.shard, undefined);
+  };
+
+  test('the container image: its Dockerfile installs the packed tarball as written; the Kubernetes and Batch commands fetch nothing; the matrix installs as the CI gates do', () => {
+    const [dockerfile] = codeBlocks(section(), 'dockerfile');
+    assert.ok(dockerfile);
+    const copy = /^COPY (\S+) (\S+)$/m.exec(dockerfile);
+    const runLine = /^RUN (.+)$/m.exec(dockerfile)?.[1];
+    assert.ok(copy && runLine && copy[1]?.startsWith('sg-audit-') && copy[1].endsWith('.tgz'));
+    // The file COPY names is what npm pack writes; the RUN line, with the image's path mapped to a scratch one.
+    const scratch = mkdtempSync(join(tmpdir(), 'sg-audit-image-'));
+    packTarball({ cwd: scratch });
+    const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    assert.equal(copy[1], `sg-audit-${version}.tgz`);
+    renameSync(join(scratch, 'tools', 'sg-audit.tgz'), join(scratch, 'image.tgz'));
+    const installed = installAsWritten(runLine.replaceAll(copy[2] as string, join(scratch, 'image.tgz')), { cwd: scratch, env: ws.env });
+    assert.equal(spawnSync('sg-audit', ['--version'], { env: installed.env, encoding: 'utf8' }).stdout.trim(), version);
+    const text = section();
+    const images = [...text.matchAll(/"?image"?: "?(\S+?)"?,?$/gm)].map((m) => m[1]);
+    assert.ok(images.length >= 4 && images.every((image) => image?.includes('/sg-audit:')), 'every container runs the image');
+    assert.doesNotMatch(text.slice(text.indexOf('### Kubernetes')), /npm install/, 'no container installs at start');
+    const ciInstall = /run: (npm install --global \S+)/.exec(doc('ci.md'))?.[1];
+    const matrixInstalls = [...text.matchAll(/run: (npm install --global \S+)/g)].map((m) => m[1]);
+    assert.ok(ciInstall && matrixInstalls.length === 2 && matrixInstalls.every((line) => line === ciInstall));
+  });
+
+  test('the sh example: three shards, one after the other, and the merge, exit 1 as the whole run; the merged SARIF is the whole run\'s', async () => {
+    const commands = codeBlocks(section(), 'sh')[0]?.split('\n').filter((line) => line.startsWith('sg-audit ')) ?? [];
+    assert.equal(commands.length, 4);
+    // On machines of their own: at once.
+    const shards = commands.slice(0, 3);
+    const runs = await Promise.all(shards.map((command) => runAsync(command, ws, { AWS_REGION: 'us-east-1' })));
+    for (const [i, { code, stdout, stderr }] of runs.entries()) {
+      assert.match(shards[i] as string, / --shard \d\/3 /);
+      assert.equal(code, 1, `${shards[i]}: ${stderr}`);
+      assert.equal(stdout + stderr, '');
+    }
+    const { code, stdout, stderr } = await runAsync(commands[3] as string, ws);
+    assert.equal(code, 1, stderr);
+    assert.equal(stderr, '');
+    assert.match(stdout, /2 accounts · 2 regions · /);
+    const results = (file: string) => readJson<{ runs: { results: unknown[] }[] }>(join(ws.cwd, file)).runs[0]?.results;
+    assert.deepEqual(results('sg.sarif'), results('whole.sarif'));
+  });
+
+  test('the GitHub Actions matrix: each job audits its shard and uploads it; the merge over the downloaded shards equals the whole run, and names a missing shard', async () => {
     interface Step {
       uses?: string;
       run?: string;
       if?: string;
+      env?: Record<string, string>;
       with?: Record<string, string | boolean>;
     }
-    const workflow = parseYaml(codeBlocks(doc('accounts.md'), 'yaml')[0] ?? '') as {
+    const workflow = parseYaml(codeBlocks(section(), 'yaml')[0] ?? '') as {
       permissions: Record<string, string>;
-      jobs: {
-        audit: { strategy: { matrix: { include: { shard: string; role: string; regions: string }[] } }; steps: Step[] };
-        merge: { needs: string; if: string; steps: Step[] };
-      };
+      jobs: { audit: { strategy: { matrix: { shard: number[] } }; steps: Step[] }; merge: { needs: string; if: string; steps: Step[] } };
     };
     assert.equal(workflow.permissions['security-events'], 'write', 'uploading SARIF needs security-events: write');
+    assert.equal(workflow.permissions['id-token'], 'write', 'assuming the role through OIDC needs id-token: write');
     const { audit, merge } = workflow.jobs;
-    const shards = audit.strategy.matrix.include;
-    assert.ok(shards.length >= 2);
+    const shards = audit.strategy.matrix.shard;
+    assert.deepEqual(shards, Array.from({ length: shards.length }, (_, i) => i + 1), 'the matrix counts shards from 1');
+    const credentials = audit.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
     const auditStep = audit.steps.find((s) => s.run?.startsWith('sg-audit '));
     const upload = audit.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
-    assert.ok(auditStep?.run && typeof upload?.with?.['path'] === 'string');
-    assert.match(auditStep.run, /--format json=shard-\$\{\{ matrix\.shard \}\}\.json/);
+    assert.ok(auditStep?.run && typeof upload?.with?.['path'] === 'string' && typeof credentials?.with?.['aws-region'] === 'string');
+    assert.match(auditStep.run, /--shard \$\{\{ matrix\.shard \}\}\/\$\{\{ strategy\.job-total \}\}/);
     assert.equal(merge.needs, 'audit');
     const download = merge.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'));
     const shardDir = download?.with?.['path'];
     assert.ok(typeof shardDir === 'string' && download?.with?.['merge-multiple'] === true, 'the artifacts land in one folder');
-
-    // Each shard's audit, as written, with its live flags swapped for the demo account's saved
-    // regions that it names; its upload and the download are a copy into the shard folder.
     mkdirSync(join(ws.cwd, shardDir), { recursive: true });
-    const withMatrix = (text: string, shard: (typeof shards)[number]) =>
-      text.replace(/\$\{\{ matrix\.(\w+) \}\}/g, (_whole, key: string) => String(shard[key as keyof typeof shard]));
-    let written = 0;
-    for (const shard of shards) {
-      const saved = shard.regions.split(' ').filter((region) => existsSync(join(ws.cwd, 'snapshot', region)));
-      if (saved.length === 0) continue;
-      const command = withMatrix(auditStep.run.replace('--region ${{ matrix.regions }}', `--input ${saved.map((r) => `snapshot/${r}`).join(' ')}`), shard);
-      const { code, stdout, stderr } = run(command, ws);
+
+    // GitHub's expressions, as the runner fills them in for each job of the matrix.
+    const filled = (text: string, shard: number) =>
+      text.replace(/\$\{\{ ([\w.-]+) \}\}/g, (whole, name: string) =>
+        name === 'matrix.shard' ? String(shard) : name === 'strategy.job-total' ? String(shards.length) : name === 'github.run_id' ? '4242' : whole,
+      );
+    const job = async (shard: number) => {
+      const env = Object.fromEntries(Object.entries(auditStep.env ?? {}).map(([k, v]) => [k, filled(v, shard)]));
+      const command = filled(auditStep.run as string, shard);
+      assert.doesNotMatch(command + JSON.stringify(env), /\$\{\{/);
+      const { code, stdout, stderr } = await runAsync(command, ws, { ...env, AWS_REGION: credentials.with?.['aws-region'] as string });
       assert.equal(code, 0, `${command}: ${stderr}`); // findings (exit 1) are left to the merge
       assert.equal(stdout + stderr, '', command);
-      const file = withMatrix(upload.with['path'] as string, shard);
+      const file = filled(upload.with?.['path'] as string, shard);
+      assert.equal(readJson<AuditReport>(join(ws.cwd, file)).run.shard?.run, '4242');
       copyFileSync(join(ws.cwd, file), join(ws.cwd, shardDir, basename(file)));
-      written++;
-    }
-    assert.equal(written, 2, 'the demo account has two regions, each in one shard');
+    };
+    await Promise.all(shards.map(job));
 
     const mergeRun = merge.steps.find((s) => s.run?.startsWith('sg-audit merge '))?.run;
     assert.ok(mergeRun && mergeRun.includes(`${shardDir}/*.json`), 'the merge reads the downloaded shards');
-    const { code, stdout, stderr } = run(mergeRun, ws);
-    assert.equal(code, 1, stderr); // the demo account's findings fail the merged gate
-    assert.equal(stderr, '');
-    assert.match(stdout, /1 account · 2 regions/);
     const sarifFile = merge.steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'))?.with?.['sarif_file'];
     assert.ok(typeof sarifFile === 'string' && mergeRun.includes(`sarif=${sarifFile}`));
-    // The merged SARIF holds what one audit of the whole account does.
-    assert.equal(run('sg-audit --input snapshot/ --format sarif=unsharded.sarif', ws).code, 1);
-    const results = (file: string) => (JSON.parse(readFileSync(join(ws.cwd, file), 'utf8')) as { runs: { results: unknown[] }[] }).runs[0]?.results;
-    assert.ok((results(sarifFile)?.length ?? 0) > 0);
-    assert.deepEqual(results(sarifFile), results('unsharded.sarif'));
-    assert.ok(
-      merge.steps.some((s) => s.if?.includes("needs.audit.result != 'success'") && s.run?.includes('exit 1')),
-      'a shard that wrote no report fails the workflow',
-    );
+    const merged = await runAsync(mergeRun, ws);
+    assert.equal(merged.code, 1, merged.stderr); // the organisation's findings fail the merged gate
+    assert.equal(merged.stderr, '');
+    assert.match(merged.stdout, /2 accounts · 2 regions · /);
+    const results = (file: string) => readJson<{ runs: { results: unknown[] }[] }>(join(ws.cwd, file)).runs[0]?.results;
+    assert.deepEqual(results(sarifFile), results('whole.sarif'));
+
+    // A job that wrote no report: the merge says which shard is missing, exit 3, and writes nothing.
+    rmSync(join(ws.cwd, shardDir, 'shard-2.json'));
+    rmSync(join(ws.cwd, sarifFile));
+    const partial = await runAsync(mergeRun, ws);
+    assert.equal(partial.code, 3);
+    assert.match(partial.stderr, /^sg-audit: error: shard 2 of 3 is missing \(2 of 3 given\)/);
+    assert.ok(!existsSync(join(ws.cwd, sarifFile)));
+  });
+
+  test('the Kubernetes Indexed Job: one pod per index with its JOB_COMPLETION_INDEX and the Job\'s uid, the shards on the shared volume; the merge Job\'s report equals the whole run; a shard of an earlier Job is refused', async () => {
+    const manifests = codeBlocks(section(), 'yaml').flatMap((block) => parseAllDocuments(block).map((d) => d.toJS() as KubeObject));
+    const job = manifests.find((m) => m.kind === 'Job' && m.spec?.completionMode === 'Indexed');
+    const mergeJob = manifests.find((m) => m.kind === 'Job' && m !== job);
+    const claim = manifests.find((m) => m.kind === 'PersistentVolumeClaim');
+    assert.ok(job?.spec && mergeJob?.spec && claim, 'an Indexed Job, a merge Job and the volume claim');
+    assert.equal(job.apiVersion, 'batch/v1');
+    assert.ok(claim.spec?.accessModes?.includes('ReadWriteMany'), 'pods on several nodes write to the volume');
+    const total = job.spec.completions as number;
+    assert.ok(total > 1 && (job.spec.parallelism ?? 1) <= total);
+    const pod = job.spec.template.spec;
+    assert.equal(pod.restartPolicy, 'Never');
+    const container = pod.containers[0];
+    assert.ok(container);
+    const script = container.args?.[0] ?? '';
+    assert.deepEqual(container.command, ['sh', '-c']);
+    assert.match(script, new RegExp(`--shard auto/${total} `), 'N is the Job\'s completions');
+    assert.match(script, /\$JOB_COMPLETION_INDEX/);
+    const runId = container.env?.find((e) => e.name === 'SG_AUDIT_RUN_ID');
+    assert.equal(runId?.valueFrom?.fieldRef?.fieldPath, "metadata.labels['batch.kubernetes.io/controller-uid']");
+    const volumeOf = (spec: PodSpec) => {
+      const mount = spec.containers[0]?.volumeMounts?.[0];
+      const volume = spec.volumes?.find((v) => v.name === mount?.name);
+      assert.equal(volume?.persistentVolumeClaim?.claimName, claim.metadata.name);
+      return mount?.mountPath as string;
+    };
+    const mountPath = volumeOf(pod);
+    const volume = join(ws.cwd, 'k8s-volume');
+    mkdirSync(volume);
+    const onVolume = (text: string, path: string) => text.replaceAll(path, volume);
+    const plainEnv = Object.fromEntries((container.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]));
+
+    const runPod = async (index: number, uid: string) => {
+      // A pod of its own each: at once.
+      const { code, stdout, stderr } = await runAsync(onVolume(script, mountPath), ws, { ...plainEnv, JOB_COMPLETION_INDEX: String(index), SG_AUDIT_RUN_ID: uid });
+      assert.equal(code, 0, stderr);
+      assert.equal(stdout + stderr, '');
+    };
+    await Promise.all(Array.from({ length: total }, (_, index) => runPod(index, 'job-uid-2')));
+    assert.deepEqual(readdirSync(volume).sort(), Array.from({ length: total }, (_, i) => `shard-${i}.json`));
+    assert.equal(readJson<AuditReport>(join(volume, 'shard-0.json')).run.shard?.index, 1, 'index 0 is shard 1');
+
+    const mergePod = mergeJob.spec.template.spec;
+    const mergeScript = onVolume(mergePod.containers[0]?.args?.[0] ?? '', volumeOf(mergePod));
+    const merged = await runAsync(mergeScript, ws);
+    assert.equal(merged.code, 1, merged.stderr);
+    assert.match(merged.stdout, /2 accounts · 2 regions · /);
+    const report = mergeScript.match(/--format json=(\S+)/)?.[1];
+    assert.ok(report);
+    sameAsWhole(report);
+
+    // An earlier Job's report left on the volume (this Job's pod for index 1 wrote none).
+    const earlier = readJson<AuditReport & { run: { shard: { run: string } } }>(join(volume, 'shard-1.json'));
+    earlier.run.shard.run = 'job-uid-1';
+    writeFileSync(join(volume, 'shard-1.json'), JSON.stringify(earlier));
+    const stale = await runAsync(mergeScript, ws);
+    assert.equal(stale.code, 3);
+    assert.match(stale.stderr, /^sg-audit: error: the shard reports come from different runs \(run job-uid-2: .*; run job-uid-1: .*shard-1\.json\)/);
+  });
+
+  test('the AWS Batch array job: each child with its AWS_BATCH_JOB_ARRAY_INDEX and job id, the shards on EFS; the merge job that depends on the array writes the whole run\'s report', async () => {
+    const definitions = codeBlocks(section(), 'json').flatMap((block) => {
+      try {
+        const parsed = JSON.parse(block) as BatchJobDefinition;
+        return parsed.jobDefinitionName ? [parsed] : [];
+      } catch {
+        return [];
+      }
+    });
+    const shardDef = definitions.find((d) => d.containerProperties.command.join(' ').includes('--shard auto/'));
+    const mergeDef = definitions.find((d) => d.containerProperties.command.join(' ').includes('sg-audit merge '));
+    assert.ok(shardDef && mergeDef, 'a job definition for the shards and one for the merge');
+    const submit = codeBlocks(section(), 'sh').flatMap((b) => b.split('\n')).filter((line) => line.includes('aws batch submit-job'));
+    const arrayJob = submit.find((line) => line.includes('--array-properties'));
+    const mergeJob = submit.find((line) => line.includes('--depends-on'));
+    assert.ok(arrayJob && mergeJob);
+    assert.ok(arrayJob.includes(`--job-definition ${shardDef.jobDefinitionName} `) && mergeJob.includes(`--job-definition ${mergeDef.jobDefinitionName} `));
+    assert.match(mergeJob, /--depends-on jobId=\$ARRAY\b/);
+    const size = Number(arrayJob.match(/--array-properties size=(\d+)/)?.[1]);
+    const [shell, flag, script] = shardDef.containerProperties.command;
+    assert.deepEqual([shell, flag], ['sh', '-c']);
+    assert.match(script ?? '', new RegExp(`--shard auto/${size} `), 'N is the array size');
+
+    const volumeOf = (def: BatchJobDefinition) => {
+      const mount = def.containerProperties.mountPoints[0];
+      assert.ok(def.containerProperties.volumes.some((v) => v.name === mount?.sourceVolume && v.efsVolumeConfiguration?.fileSystemId));
+      return mount?.containerPath as string;
+    };
+    const efs = join(ws.cwd, 'efs');
+    mkdirSync(efs);
+    const environment = Object.fromEntries((shardDef.containerProperties.environment ?? []).map((e) => [e.name, e.value]));
+    const child = async (index: number) => {
+      const command = (script as string).replaceAll(volumeOf(shardDef), efs);
+      const { code, stdout, stderr } = await runAsync(command, ws, { ...environment, AWS_BATCH_JOB_ARRAY_INDEX: String(index), AWS_BATCH_JOB_ID: `0b5e1f7c-array:${index}` });
+      assert.equal(code, 0, stderr);
+      assert.equal(stdout + stderr, '');
+    };
+    await Promise.all(Array.from({ length: size }, (_, index) => child(index)));
+    assert.equal(readJson<AuditReport>(join(efs, 'shard-2.json')).run.shard?.run, '0b5e1f7c-array', 'the array job is the run');
+    const mergeCommand = (mergeDef.containerProperties.command[2] ?? '').replaceAll(volumeOf(mergeDef), efs);
+    const merged = await runAsync(mergeCommand, ws);
+    assert.equal(merged.code, 1, merged.stderr);
+    sameAsWhole(mergeCommand.match(/--format json=(\S+)/)?.[1] ?? '');
   });
 });

@@ -6,6 +6,7 @@ import { RULES } from '../../rules/index.js';
 import instanceExposedToInternet, { exposureGrading, type ExposedOptions } from '../../rules/instance-exposed-to-internet.js';
 import { loadInputs } from '../collect/files.js';
 import type { AssumeRolePlan, ProgressEvent } from '../collect/live.js';
+import { parseShard, shardSettings, type ShardSpec } from '../collect/shard.js';
 import { serializeSnapshot } from '../collect/snapshot.js';
 import type { RawSnapshot } from '../collect/types.js';
 import { loadConfig } from '../config/load.js';
@@ -133,7 +134,7 @@ function displayFilter(flags: { minSeverity?: string; onlyNew?: boolean; baselin
   return { ...(flags.minSeverity !== undefined ? { minSeverity: flags.minSeverity as Severity } : {}), ...(flags.onlyNew ? { onlyNew: true } : {}) };
 }
 
-async function collectLiveSnapshot(flags: LiveFlags & { quiet?: boolean }, kinds: readonly DataKind[], io: Io): Promise<RawSnapshot> {
+async function collectLiveSnapshot(flags: LiveFlags & { quiet?: boolean }, kinds: readonly DataKind[], io: Io, shard?: ShardSpec): Promise<RawSnapshot> {
   const { collectLive } = await import('../collect/live.js');
   const progress = new Progress(io.stderr, Boolean(io.stderr.isTTY) && !flags.quiet);
   try {
@@ -145,6 +146,7 @@ async function collectLiveSnapshot(flags: LiveFlags & { quiet?: boolean }, kinds
       ...(flags.profile ? { profile: flags.profile } : {}),
       ...(endpointUrl ? { endpointUrl } : {}),
       ...(assume ? { assume } : {}),
+      ...(shard ? { shard } : {}),
       onProgress: progress.onEvent,
     });
   } finally {
@@ -231,8 +233,18 @@ function checkSourceFlags(flags: LiveFlags & { input?: string[] }): void {
   }
 }
 
+/** --shard, checked before anything is read or called: it splits what a live audit collects. */
+function shardFlag(flags: AuditFlags, env: NodeJS.ProcessEnv): ShardSpec | undefined {
+  if (flags.shard === undefined) return undefined;
+  if (flags.input) {
+    throw usageError('--shard splits the account × region pairs a live audit collects; with --input every shard would still read every file', 'audit the saved files in one run, or give each job its own files');
+  }
+  return parseShard(flags.shard, env);
+}
+
 async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   checkSourceFlags(flags);
+  const shard = shardFlag(flags, io.env);
   // The config is read first: a bad one stops the run (exit 2) before anything is collected.
   const config = await loadConfig(flags.config, io.cwd ?? process.cwd(), RULES);
   const rules = selectRules(RULES, { only: flags.rule ?? [], skip: flags.skipRule ?? [] }, config.rules);
@@ -249,7 +261,7 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   const startedAt = io.now();
   const snapshot = flags.input
     ? await loadInputs(flags.input, flags.region?.[0] ? { region: flags.region[0] } : {})
-    : await collectLiveSnapshot(flags, dataKindsFor(rules, { exposureContext }), io);
+    : await collectLiveSnapshot(flags, dataKindsFor(rules, { exposureContext }), io, shard);
   if (snapshot.source === 'file') await checkOutputPaths(plans, snapshot.inputs);
 
   const model = normalize(snapshot);
@@ -284,6 +296,9 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
       failOn,
       ...(config.file !== undefined ? { config: config.file } : {}),
       warnings: snapshot.warnings,
+      ...(shard && snapshot.shard
+        ? { shard: { ...shard, plan: snapshot.shard, ...shardSettings(rules, effectiveRules(RULES, config.rules), config.suppressions, exposureContext) } }
+        : {}),
     },
     suppression,
     compared,

@@ -36,6 +36,8 @@ export interface AuditFlags extends LiveFlags {
   skipRule?: string[];
   /** false for --no-exposure-context; otherwise the config decides (default on). */
   exposureContext?: boolean;
+  /** K/N or auto/N (src/collect/shard.ts). */
+  shard?: string;
   color: boolean;
   quiet?: boolean;
   debug?: boolean;
@@ -114,19 +116,21 @@ Exit codes:
 
 const MERGE_EXAMPLES = `
 Examples:
-  $ sg-audit --region us-east-1 --quiet --format json=shard-1.json
-                                                      in each shard (a CI matrix job, a batch task)
+  $ sg-audit --accounts organization --role-arn 'arn:aws:iam::{account}:role/SgAudit' --shard 2/3 --quiet --format json=shard-2.json
+                                                      in each of 3 jobs (a CI matrix, an Indexed Job, a Batch array)
   $ sg-audit merge shards/*.json --format table --format sarif=sg.sarif
                                                       one report for every shard, and one exit code
   $ sg-audit merge old-report.json --format html=sg.html
                                                       render a saved JSON report in another format
 
-A finding audited by two shards (the same account and region) is listed once. Rule checks and
-security groups are summed; shard errors make the merged audit incomplete.
+Reports written with --shard must make one whole run: every shard 1..N once, of the same run,
+pairs, rules and suppressions (exit 3 names what is not). A finding audited by two reports (the
+same account and region) is listed once. Rule checks and security groups are summed; shard
+errors make the merged audit incomplete.
 
 Exit codes:
   0  no unsuppressed finding at or above --fail-on   2  usage error, or a file that is not a JSON report
-  1  unsuppressed findings at or above --fail-on     3  a shard was incomplete (it lists errors)
+  1  unsuppressed findings at or above --fail-on     3  a shard was incomplete (it lists errors), missing or of another run
 `;
 
 const EXPOSURE_EXAMPLES = `
@@ -201,6 +205,10 @@ function addAuditOptions(command: Command, handlers: Handlers): Command {
       .option(
         '--no-exposure-context',
         'report groups open to the internet at full severity even when nothing the internet reaches uses them (by default such findings are one level lower, with the reason)',
+      )
+      .option(
+        '--shard <K/N>',
+        'audit only part K of N (1-based) of the account × region pairs, for N jobs whose reports sg-audit merge joins; auto/N takes K from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX (0-based)',
       ),
   )
     .addHelpText('after', AUDIT_EXAMPLES)

@@ -9,6 +9,7 @@ import { collectionError, usageError } from '../errors.js';
 import { DATA_KINDS, DATA_KIND_INFO, type DataKind } from '../model/kinds.js';
 import type { CollectionError } from '../model/types.js';
 import { DEFAULT_RETRY, Limiter, Pace, REAL_CLOCK, isParseError, withRetry, type Clock, type RetryContext, type RetryPolicy } from './retry.js';
+import { selectShard, type ShardPlan, type ShardSpec } from './shard.js';
 import type { RawKindResult, RawScope, RawSnapshot } from './types.js';
 
 export interface LivePlan {
@@ -31,6 +32,8 @@ export interface LivePlan {
   /** Collection threads (1: the main thread only); by default 2 when there are two cores and several scopes. */
   readonly threads?: number;
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** --shard: collect only this shard's part of the account × region pairs. */
+  readonly shard?: Pick<ShardSpec, 'index' | 'total'>;
 }
 
 export interface AssumeRolePlan {
@@ -507,12 +510,6 @@ export async function collectLive(plan: LivePlan): Promise<RawSnapshot> {
       }
     }),
   );
-  const work = planned.flatMap(({ target, regions }) => regions.map((region) => ({ target, region })));
-  const label = (target: Target, region: string) => (manyAccounts ? `${target.accountId ?? '?'} ${region}` : region);
-  const reachable = work.filter((w) => !w.target.failure);
-  // The per-id calls are counted as their ids become known (`calls-added`).
-  plan.onProgress?.({ type: 'regions', regions: reachable.map((w) => label(w.target, w.region)), calls: reachable.length * listKinds.length });
-
   const ownAccounts = new Map<Target, Promise<string | undefined>>();
   const accountIdFor = (target: Target, region: string): Promise<string | undefined> => {
     if (target.accountId) return Promise.resolve(target.accountId);
@@ -527,6 +524,14 @@ export async function collectLive(plan: LivePlan): Promise<RawSnapshot> {
     }
     return pending;
   };
+
+  const everything = planned.flatMap(({ target, regions }) => regions.map((region) => ({ target, region })));
+  // With --shard, only this shard's pairs are collected, chosen once every shard can know them all.
+  const { work, plan: shardPlan } = plan.shard ? await shardWork(everything, plan.shard, (target) => accountIdFor(target, home)) : { work: everything, plan: undefined };
+  const label = (target: Target, region: string) => (manyAccounts ? `${target.accountId ?? '?'} ${region}` : region);
+  const reachable = work.filter((w) => !w.target.failure);
+  // The per-id calls are counted as their ids become known (`calls-added`).
+  plan.onProgress?.({ type: 'regions', regions: reachable.map((w) => label(w.target, w.region)), calls: reachable.length * listKinds.length });
 
   const threads = plan.threads ?? (reachable.length > 1 ? Math.min(2, availableParallelism()) : 1);
   const second =
@@ -569,7 +574,22 @@ export async function collectLive(plan: LivePlan): Promise<RawSnapshot> {
     ...(plan.profile ? [`profile ${plan.profile}`] : []),
     ...(plan.assume ? [`role ${plan.assume.roleArn}`] : []),
   ];
-  return { source: 'aws', inputs, scopes, warnings };
+  return { source: 'aws', inputs, scopes, warnings, ...(shardPlan ? { shard: shardPlan } : {}) };
+}
+
+/**
+ * This shard's part of every account × region pair (src/collect/shard.ts). An account is named
+ * by its id: the one its role was assumed in, else the caller's own from STS ('' when STS is not
+ * asked, as with a custom endpoint alone).
+ */
+async function shardWork<W extends { readonly target: Target; readonly region: string }>(
+  everything: readonly W[],
+  shard: Pick<ShardSpec, 'index' | 'total'>,
+  accountOf: (target: Target) => Promise<string | undefined>,
+): Promise<{ work: W[]; plan: ShardPlan }> {
+  const pairs = await Promise.all(everything.map(async (w) => ({ w, account: (await accountOf(w.target)) ?? '', region: w.region })));
+  const { held, plan } = selectShard(pairs, shard);
+  return { work: held.map((p) => p.w), plan };
 }
 
 /** What a collection thread is started with (src/collect/live-worker.ts): only what can be cloned. */

@@ -3,6 +3,7 @@
 // Nothing is ever dropped: a failed call is recorded as an error, never as an empty list.
 import type { DataKind } from '../model/kinds.js';
 import type { CollectionError } from '../model/types.js';
+import type { ShardPlan } from './shard.js';
 
 /** Items from one source: a saved file (origin = its path) or one live sweep. */
 export interface RawPart {
@@ -28,4 +29,6 @@ export interface RawSnapshot {
   readonly scopes: readonly RawScope[];
   /** Problems that did not stop collection but the user should see (e.g. STS unavailable). */
   readonly warnings: readonly string[];
+  /** With --shard: every account × region pair of the run, as this shard resolved them (src/collect/shard.ts). */
+  readonly shard?: ShardPlan;
 }

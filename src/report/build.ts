@@ -5,7 +5,7 @@ import { exitCodeFor, failingFindings, type FailOn } from '../engine/gate.js';
 import type { SuppressionResult } from '../engine/suppress.js';
 import type { AuditModel } from '../model/types.js';
 import { SEVERITIES, type Reference, type Severity } from '../rules-kit/types.js';
-import type { AuditReport, ReportFinding, RuleChecks } from './types.js';
+import type { AuditReport, ReportFinding, RuleChecks, ShardReport } from './types.js';
 
 export interface RunFacts {
   readonly version: string;
@@ -18,6 +18,8 @@ export interface RunFacts {
   readonly config?: string;
   /** Collection warnings (e.g. STS unavailable), shown with the model's own. */
   readonly warnings: readonly string[];
+  /** With --shard: the shard's place in its run; the pairs it holds are read from the model. */
+  readonly shard?: Omit<ShardReport, 'pairs'>;
 }
 
 export function referenceText(ref: Reference): string {
@@ -79,6 +81,17 @@ export function summarize(input: {
   };
 }
 
+/** The account × region pairs of the model: the regions of each account, sorted. */
+function pairsOf(model: AuditModel): Record<string, string[]> {
+  const regions = new Map<string, Set<string>>();
+  for (const { accountId, region } of model.scopes) {
+    let set = regions.get(accountId);
+    if (!set) regions.set(accountId, (set = new Set()));
+    set.add(region);
+  }
+  return Object.fromEntries([...regions.keys()].sort().map((account) => [account, [...(regions.get(account) ?? [])].sort()]));
+}
+
 export function buildReport(
   model: AuditModel,
   rules: readonly ResolvedRule[],
@@ -103,6 +116,7 @@ export function buildReport(
       inputs: [...run.inputs],
       failOn: run.failOn,
       ...(run.config !== undefined ? { config: run.config } : {}),
+      ...(run.shard !== undefined ? { shard: { ...run.shard, pairs: pairsOf(model) } } : {}),
     },
     summary: summarize({
       findings,

@@ -15,6 +15,11 @@
 //   findings     every shard's, de-duplicated by fingerprint (the first shard given wins), sorted
 //                as the engine sorts them (compareFindings). A shard's own baseline marks are
 //                dropped: a baseline applies to the merged whole (--baseline on merge).
+//   --shard      reports written with --shard (run.shard) must make one whole run before anything
+//                merges (checkShards): every index 1..N once, and the same N, run, plan (the
+//                account × region pairs), rules and suppressions; otherwise exit 3 naming what is
+//                wrong, and no report. A shard's pairs are its run.shard.pairs, not its accounts ×
+//                regions. Reports without --shard merge beside them as below.
 //   overlap      two shards that audited the same account and region are allowed; a warning
 //                names them. Findings are de-duplicated; counts that come only as totals (rule
 //                checks, security groups, suppression matches) include the overlap once per shard.
@@ -36,11 +41,11 @@ import { compareStrings as cmp } from '../compare.js';
 import { compareWithBaseline, type Baseline } from '../engine/baseline.js';
 import { compareFindings } from '../engine/evaluate.js';
 import type { FailOn } from '../engine/gate.js';
-import { inputError, usageError } from '../errors.js';
+import { collectionError, inputError, usageError } from '../errors.js';
 import { SEVERITIES, severityRank, type Severity } from '../rules-kit/types.js';
 import { compareErrors, summarize } from './build.js';
 import { findingIdentity, isObject, readReportJson, type ReportFile } from './read-baseline.js';
-import type { AuditError, AuditReport, Outcome, ReportFinding, ReportRule, SkippedRule, SuppressionReport, SuppressionStatus } from './types.js';
+import type { AuditError, AuditReport, Outcome, ReportFinding, ReportRule, ShardReport, SkippedRule, SuppressionReport, SuppressionStatus } from './types.js';
 
 export interface MergeOptions {
   /** The shards' files, in the order of `reports`: how warnings name them (default: #1, #2, …). */
@@ -97,6 +102,16 @@ const shape =
     for (const [key, check] of Object.entries(optional)) if (v[key] !== undefined) check(v[key], join(at, key));
   };
 
+const positive: Check = (v, at) => void ((!Number.isInteger(v) || (v as number) < 1) && fail(at, 'must be a whole number from 1'));
+/** Lists of strings by key: a shard's regions by account. */
+const listsByKey: Check = (v, at) => {
+  if (!isObject(v)) return fail(at, 'must be an object');
+  for (const [key, item] of Object.entries(v)) list(text)(item, join(at, key));
+};
+const SHARD = shape(
+  { index: positive, total: positive, plan: shape({ pairs: count, digest: text }), rules: text, suppressions: text, pairs: listsByKey },
+  { run: text },
+);
 const SEVERITY = oneOf(SEVERITIES);
 const RESOURCE = shape(
   { type: oneOf(['security-group', 'network-acl', 'vpc', 'network-interface']), id: text, name: text, arn: text, accountId: text, region: text },
@@ -125,7 +140,7 @@ const REPORT = shape({
       inputs: list(text),
       failOn: oneOf([...SEVERITIES, 'none']),
     },
-    { config: text },
+    { config: text, shard: SHARD },
   ),
   summary: shape({
     status: oneOf(['pass', 'fail', 'incomplete']),
@@ -171,6 +186,8 @@ export function parseReport(json: string, file: string): AuditReport {
     throw error;
   }
   const report = parsed as unknown as AuditReport;
+  const shard = report.run.shard;
+  if (shard && shard.index > shard.total) throw inputError(`${file}: run.shard.index ${shard.index} is past run.shard.total ${shard.total}`, `${HINT}; write this one again`);
   // Fail closed: a report that says it is incomplete must say what is missing.
   if ((report.summary.status === 'incomplete' || report.summary.errors > 0) && report.errors.length === 0) {
     throw inputError(`${file}: its summary says the audit was incomplete, but it lists no errors`, `${HINT}; write this one again`);
@@ -207,9 +224,74 @@ function failOnOf(shards: readonly Shard[], flag: FailOn | undefined): FailOn {
   throw usageError(`the reports were written with different --fail-on (${which.join('; ')})`, 'give merge --fail-on to choose the threshold of the merged report');
 }
 
-/** The account × region pairs a shard audited: every account with every region it lists. */
+/**
+ * The account × region pairs a report audited: a shard's own list (its accounts and regions
+ * need not make a grid), else every account with every region it lists.
+ */
+function pairsOf(report: AuditReport): [account: string, region: string][] {
+  const shard = report.run.shard;
+  if (shard) return Object.entries(shard.pairs).flatMap(([account, regions]) => regions.map((region): [string, string] => [account, region]));
+  return report.run.accounts.flatMap((account) => report.run.regions.map((region): [string, string] => [account, region]));
+}
+
 function scopesOf(report: AuditReport): string[] {
-  return report.run.accounts.flatMap((account) => report.run.regions.map((region) => `${account}\n${region}`));
+  return pairsOf(report).map(([account, region]) => `${account}\n${region}`);
+}
+
+/** Files grouped by a value, in the order first seen. */
+function filesBy<S extends { readonly file: string }>(shards: readonly S[], value: (shard: S) => string): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const shard of shards) groups.set(value(shard), [...(groups.get(value(shard)) ?? []), shard.file]);
+  return groups;
+}
+
+const short = (digest: string) => digest.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]*$/, '$1');
+
+/**
+ * Reports written with --shard must make up one whole run: the same number of shards, run,
+ * account × region pairs, rules and suppressions in each, and every shard from 1 to N once.
+ * Anything else is an incomplete audit (exit 3) named here, never a partial report. Reports
+ * written without --shard merge beside them as before.
+ */
+export function checkShards(shards: readonly { readonly file: string; readonly report: AuditReport }[]): void {
+  const sharded = shards.flatMap(({ file, report }) => (report.run.shard ? [{ file, shard: report.run.shard }] : []));
+  if (sharded.length === 0) return;
+  const same = (value: (shard: ShardReport) => string, problem: (groups: string) => string, hint: string, describe = (v: string) => v) => {
+    const groups = filesBy(sharded, (s) => value(s.shard));
+    if (groups.size < 2) return;
+    throw collectionError(problem([...groups].map(([v, files]) => `${describe(v)}: ${listing(files)}`).join('; ')), hint);
+  };
+  const oneRun = 'merge the reports of one run, every shard with the same --shard …/N, flags and config';
+  same((s) => String(s.total), (g) => `the shard reports were split in different numbers of shards (${g})`, oneRun, (n) => `of ${n}`);
+  same(
+    (s) => s.run ?? '',
+    (g) => `the shard reports come from different runs (${g})`,
+    'a report left over from an earlier run is among them: remove it, or write each run\'s shards to a folder of its own',
+    (run) => (run === '' ? 'no run id' : `run ${run}`),
+  );
+  same(
+    (s) => `${s.plan.pairs} pairs, ${short(s.plan.digest)}`,
+    (g) => `the shards saw different account × region pairs (${g}): the accounts or their regions changed between them`,
+    'run every shard again, so that each splits the same list',
+  );
+  same((s) => short(s.rules), (g) => `the shards ran different rules, severities or rule options (${g})`, oneRun);
+  same((s) => short(s.suppressions), (g) => `the shards ran with different suppressions (${g})`, oneRun);
+
+  const total = (sharded[0] as (typeof sharded)[number]).shard.total;
+  const byIndex = filesBy(sharded, (s) => String(s.shard.index));
+  const twice = [...byIndex].filter(([, files]) => files.length > 1);
+  if (twice.length > 0) {
+    const [index, files] = twice[0] as [string, string[]];
+    throw collectionError(`shard ${index} of ${total} is given ${files.length} times (${listing(files)})`, 'give each shard\'s report once');
+  }
+  const missing = Array.from({ length: total }, (_, i) => i + 1).filter((i) => !byIndex.has(String(i)));
+  if (missing.length > 0) {
+    const shown = missing.length > 10 ? `${missing.slice(0, 10).join(', ')} and ${missing.length - 10} more` : listing(missing.map(String));
+    throw collectionError(
+      `${missing.length === 1 ? 'shard' : 'shards'} ${shown} of ${total} ${missing.length === 1 ? 'is' : 'are'} missing (${byIndex.size} of ${total} given): the merged report would not cover ${missing.length === 1 ? 'its' : 'their'} account × region pairs`,
+      'merge every shard\'s report; a shard that wrote none failed: see its job\'s log and run it again',
+    );
+  }
 }
 
 function overlapWarnings(shards: readonly Shard[]): string[] {
@@ -346,10 +428,10 @@ function mergeSuppressions(shards: readonly Shard[]): { suppressions: Suppressio
  * (which reads, of each, the rule, account, region, resource id and whether it is an error).
  * A report has no per-resource outcomes, only per-rule counts, so a shard counts as having run a
  * rule in an account and region when: the rule is in its rules and checked something (its checks
- * are not all zero), the account and region are in its run (every account it lists with every
- * region it lists), and the rule was neither skipped there nor unable to run there (a rule error
- * without a resource). A rule error on one resource leaves that resource not re-checked. One
- * marker outcome (no resource id) stands for each such rule × account × region.
+ * are not all zero), the account and region are one of its pairs (pairsOf), and the rule was
+ * neither skipped there nor unable to run there (a rule error without a resource). A rule error
+ * on one resource leaves that resource not re-checked. One marker outcome (no resource id) stands
+ * for each such rule × account × region.
  */
 function coverageOf(reports: readonly AuditReport[]): Outcome[] {
   const outcomes: Outcome[] = [];
@@ -366,10 +448,8 @@ function coverageOf(reports: readonly AuditReport[]): Outcome[] {
     for (const rule of report.rules) {
       const { pass, fail, notApplicable, error } = rule.checks;
       if (pass + fail + notApplicable + error === 0) continue;
-      for (const accountId of report.run.accounts) {
-        for (const region of report.run.regions) {
-          if (!notRun.has(`${rule.id}\n${accountId}\n${region}`)) outcomes.push(marker(rule.id, accountId, region, '', 'not_applicable'));
-        }
+      for (const [accountId, region] of pairsOf(report)) {
+        if (!notRun.has(`${rule.id}\n${accountId}\n${region}`)) outcomes.push(marker(rule.id, accountId, region, '', 'not_applicable'));
       }
     }
     for (const e of report.errors) {
@@ -382,6 +462,7 @@ function coverageOf(reports: readonly AuditReport[]): Outcome[] {
 export function mergeReports(reports: readonly AuditReport[], opts: MergeOptions): AuditReport {
   if (reports.length === 0) throw usageError('merge needs at least one JSON report', 'e.g. sg-audit merge shards/*.json');
   const shards: Shard[] = reports.map((report, i) => ({ file: opts.files?.[i] ?? `#${i + 1}`, report }));
+  checkShards(shards);
   const failOn = failOnOf(shards, opts.failOn);
   const warnings: string[] = [];
 

@@ -429,6 +429,8 @@ export function* renderTableChunks(report: AuditReport, ctx: TableContext): Gene
     plural(s.rulesEvaluated, 'rule'),
     ...(s.skipped > 0 ? [`${s.skipped} not evaluated`] : []),
     plural(groupErrors(report.errors).causes.length, 'error'),
+    // A shard says which part of its run it is: sg-audit merge joins the N reports.
+    ...(report.run.shard ? [`shard ${report.run.shard.index} of ${report.run.shard.total} (${Object.values(report.run.shard.pairs).flat().length} of ${report.run.shard.plan.pairs} account × region pairs)`] : []),
   ];
   w.wrap([{ text: `Audited ${scope.join(' · ')}`, paint: (t) => chalk.dim(t) }], 0);
   yield `${w.lines.splice(0).join('\n')}\n`;

@@ -46,6 +46,26 @@ export interface ReportRule {
   readonly checks: RuleChecks;
 }
 
+/**
+ * A shard's place in its run (--shard K/N), and what `sg-audit merge` checks: every index of
+ * 1..total once, and the same run, plan, rules and suppressions in each.
+ */
+export interface ShardReport {
+  /** 1-based. */
+  readonly index: number;
+  readonly total: number;
+  /** The scheduler's run (SG_AUDIT_RUN_ID, or the AWS Batch array job), when known. */
+  readonly run?: string;
+  /** Every account × region pair of the run as this shard resolved them: how many, and a digest of the sorted list. */
+  readonly plan: { readonly pairs: number; readonly digest: string };
+  /** Digest of the rules as they ran: which, their severities and options, severity in context. */
+  readonly rules: string;
+  /** Digest of the config's suppressions. */
+  readonly suppressions: string;
+  /** The pairs this shard audited: the regions of each account, sorted. */
+  readonly pairs: Readonly<Record<string, readonly string[]>>;
+}
+
 export interface AuditReport {
   readonly schemaVersion: 1;
   readonly tool: { readonly name: 'sg-audit'; readonly version: string };
@@ -59,6 +79,8 @@ export interface AuditReport {
     readonly failOn: FailOn;
     /** The config file in use, when there is one. */
     readonly config?: string;
+    /** With --shard: which part of the run's account × region pairs this report holds. */
+    readonly shard?: ShardReport;
   };
   readonly summary: {
     /** pass: nothing fails the run; fail: findings at or above failOn; incomplete: errors (exit 3). */
