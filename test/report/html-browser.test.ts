@@ -1,18 +1,19 @@
-// The HTML report in a real browser (Debian's Chromium through playwright-core): opened from a
-// file:// URL, it requests nothing but itself, raises no console error and no CSP violation,
-// shows the counts of the JSON report, and its filters work. A hostile report fires no dialog.
-// One browser serves every test. Chromium missing is a failure, not a skip: CI installs it.
+// The HTML report in a real browser (Chromium through playwright-core: SG_AUDIT_CHROMIUM, a system
+// Chromium, or the one the @sparticuz/chromium devDependency ships; test/helpers/chromium.ts):
+// opened from a file:// URL, it requests nothing but itself, raises no console error and no CSP
+// violation, shows the counts of the JSON report, and its filters work. A hostile report fires no
+// dialog. One browser serves every test; a Chromium that cannot start is a failure, not a skip.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { AuditReport } from '../../src/report/types.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { runMain } from '../helpers/cli.js';
 
-const CHROMIUM = process.env['SG_AUDIT_CHROMIUM'] ?? '/usr/bin/chromium';
 const DEMO = ['--input', 'examples/demo-account'] as const;
 const HOSTILE = ['--input', 'test/fixtures/hostile'] as const;
 const dir = mkdtempSync(join(tmpdir(), 'sg-audit-browser-'));
@@ -74,13 +75,7 @@ describe('html report in Chromium', () => {
   let demo: { url: string; report: AuditReport };
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not at ${CHROMIUM}: install Debian's chromium (apt-get install chromium), or set SG_AUDIT_CHROMIUM to its path`);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ browser } = await launchChromium());
     demo = await reportFile('demo', DEMO);
   });
 
