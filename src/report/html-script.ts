@@ -302,7 +302,7 @@ export const SCRIPT = `
   new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text().then(function (text) {
     data = JSON.parse(text);
     start();
-  }, function (error) {
+  }).then(null, function (error) {
     unavailable(String(error));
   });
 })();

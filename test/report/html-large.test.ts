@@ -81,9 +81,10 @@ describe('html report at scale: 10,000 resources, 35,000 findings', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function open(javaScriptEnabled = true): Promise<{ page: Page; problems: string[]; requests: string[]; readyMs: number }> {
+  async function open(javaScriptEnabled = true, initScript?: string): Promise<{ page: Page; problems: string[]; requests: string[]; readyMs: number }> {
     assert.ok(browser, 'the browser did not start');
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled })).newPage();
+    if (initScript) await page.addInitScript(initScript);
     const problems: string[] = [];
     const requests: string[] = [];
     page.on('request', (r) => void requests.push(r.url()));
@@ -94,7 +95,7 @@ describe('html report at scale: 10,000 resources, 35,000 findings', () => {
     page.on('pageerror', (e) => void problems.push(`page error: ${e.message}`));
     const start = Date.now();
     await page.goto(url, { waitUntil: javaScriptEnabled ? 'commit' : 'load', timeout: 60_000 });
-    if (javaScriptEnabled) await page.waitForSelector('html[data-ready]', { timeout: 60_000 });
+    if (javaScriptEnabled && !initScript) await page.waitForSelector('html[data-ready]', { timeout: 60_000 });
     return { page, problems, requests, readyMs: Date.now() - start };
   }
 
@@ -158,6 +159,17 @@ describe('html report at scale: 10,000 resources, 35,000 findings', () => {
     assert.ok(note.includes(`Without JavaScript this page shows the ${shown} most severe of these ${FINDINGS.toLocaleString('en-US')} findings`), note);
     assert.match((await page.locator('.list-more .more-note').textContent()) ?? '', new RegExp(`^The ${shown} most severe of ${FINDINGS.toLocaleString('en-US')} findings are shown\\. The other ${(FINDINGS - shown).toLocaleString('en-US')} findings`));
     assert.equal(await page.locator('#filters').isVisible(), false);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  test('a browser without DecompressionStream keeps the first page and says why there is no more', async () => {
+    const { page, problems } = await open(true, 'delete window.DecompressionStream;');
+    await until(async () => ((await page.locator('.list-more .more-note').textContent()) ?? '').startsWith('This browser could not unpack'));
+    assert.match((await page.locator('.list-more .more-note').textContent()) ?? '', /it has no DecompressionStream\): the most severe are shown above, and the JSON report \(--format json\) has them all\.$/);
+    const shown = await page.locator('article.finding:visible').count();
+    assert.ok(shown >= 100 && shown < 150, `${shown}`);
+    assert.equal(await page.locator('#filters').isVisible(), false, 'no filters over findings it does not have');
     assert.deepEqual(problems, []);
     await page.context().close();
   });
