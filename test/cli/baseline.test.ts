@@ -193,7 +193,7 @@ describe('--baseline (end to end)', () => {
     ]);
     assert.equal(code, 0, stderr);
     assert.equal(stderr, '');
-    assert.match(stdout, /Baseline .*: 0 new, \d+ unchanged, 0 fixed/);
+    assert.match(stdout, /Baseline [\s\S]*?: 0 new,\s+\d+ unchanged,\s+0 fixed/);
     const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as AuditReport;
     assert.equal(json.baseline?.new, 0);
     const sarif = JSON.parse(readFileSync(join(dir, 'report.sarif'), 'utf8')) as { runs: { results: { baselineState: string }[] }[] };
