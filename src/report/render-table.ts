@@ -23,6 +23,9 @@ export interface TableContext {
   readonly display?: DisplayFilter;
 }
 
+// Joins a count to its noun ("7 critical") so a wrapped line never splits them.
+const NBSP = '\u00a0';
+
 const TAG: Readonly<Record<Severity, string>> = { critical: 'CRIT', high: 'HIGH', medium: 'MED', low: 'LOW', info: 'INFO' };
 
 export function paintSeverity(chalk: ChalkInstance, severity: Severity, text: string = severity.toUpperCase()): string {
@@ -238,7 +241,7 @@ function severitySpans(chalk: ChalkInstance, findings: readonly ReportFinding[])
   for (const f of findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
   return SEVERITIES.filter((s) => (counts.get(s) ?? 0) > 0).flatMap((s, i) => [
     ...(i > 0 ? [{ text: '·' }] : []),
-    { text: `${counts.get(s)} ${s}`, paint: (t: string) => paintSeverity(chalk, s, t) },
+    { text: `${counts.get(s)}${NBSP}${s}`, paint: (t: string) => paintSeverity(chalk, s, t) },
   ]);
 }
 
@@ -308,9 +311,9 @@ function baselineSection(w: Writer, report: AuditReport, unchanged: readonly Rep
     [
       { text: 'Baseline', paint: (t) => chalk.bold(t) },
       { text: `${forTerminal(b.file)}${when}:` },
-      { text: `${b.new} new,`, paint: (t) => chalk.magenta.bold(t) },
-      { text: `${b.unchanged} unchanged,` },
-      { text: `${b.fixed} fixed`, paint: (t) => chalk.green(t) },
+      { text: `${b.new}${NBSP}new,`, paint: (t) => chalk.magenta.bold(t) },
+      { text: `${b.unchanged}${NBSP}unchanged,` },
+      { text: `${b.fixed}${NBSP}fixed`, paint: (t) => chalk.green(t) },
       ...(b.notRechecked > 0 ? [{ text: `· ${b.notRechecked} not re-checked (rule or region not audited this time)` }] : []),
     ],
     0,

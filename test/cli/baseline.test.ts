@@ -193,7 +193,7 @@ describe('--baseline (end to end)', () => {
     ]);
     assert.equal(code, 0, stderr);
     assert.equal(stderr, '');
-    assert.match(stdout, /Baseline [\s\S]*?: 0 new,\s+\d+ unchanged,\s+0 fixed/);
+    assert.match(stdout, /Baseline [\s\S]*?: 0\snew,\s+\d+\sunchanged,\s+0\sfixed/);
     const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as AuditReport;
     assert.equal(json.baseline?.new, 0);
     const sarif = JSON.parse(readFileSync(join(dir, 'report.sarif'), 'utf8')) as { runs: { results: { baselineState: string }[] }[] };
