@@ -9,6 +9,7 @@ import { RULES } from '../../rules/index.js';
 import { findDefaultConfig, loadConfig } from '../../src/config/load.js';
 import { parseConfigText } from '../../src/config/parse.js';
 import { validateConfig } from '../../src/config/validate.js';
+import { main } from '../../src/cli/main.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
 function dirWith(files: Record<string, string>): string {
@@ -83,6 +84,26 @@ describe('config files', () => {
     assert.ok(config.rules.size > 0);
     assert.ok(config.suppressions.length > 0);
     assert.ok(config.suppressions.every((s) => s.reason.length > 0));
+  });
+
+  test('the example config, run today against the demo account it describes, applies every suppression and warns of nothing', async () => {
+    // The real clock: the example must not go stale (an expiry that has passed warns). Its dates are
+    // years ahead; when this fails, move them on.
+    let stdout = '';
+    let stderr = '';
+    const code = await main(['--input', 'examples/demo-account', '--config', 'examples/sg-audit.example.yml', '--format', 'json'], {
+      stdout: { write: (t: string) => void (stdout += t) },
+      stderr: { write: (t: string) => void (stderr += t) },
+      env: { NO_COLOR: '1' },
+      now: () => new Date(),
+      cwd: REPO_ROOT,
+    });
+    assert.equal(stderr, '');
+    assert.equal(code, 1);
+    const report = JSON.parse(stdout) as { warnings: string[]; suppressions: { status: string; matched: number }[] };
+    assert.deepEqual(report.warnings, []);
+    assert.ok(report.suppressions.length >= 3);
+    assert.ok(report.suppressions.every((s) => s.status === 'active' && s.matched > 0));
   });
 
   test("docs/configuration.md's example is valid", () => {
