@@ -20,6 +20,7 @@ import { normalize } from '../model/normalize.js';
 import { readFile } from 'node:fs/promises';
 import { compareWithBaseline } from '../engine/baseline.js';
 import { buildReport } from '../report/build.js';
+import { applyDisplay } from '../report/display.js';
 import { plural } from '../report/describe.js';
 import { buildExposure, exposureAuditErrors, missingData, missingDataHint, renderExposureJson, renderExposureTable } from '../report/exposure.js';
 import { rendererFor, type DisplayFilter, type RenderContext, type RenderedReport } from '../report/formats.js';
@@ -334,7 +335,11 @@ async function emitReport(
       ...(flags.details ? { details: true } : {}),
       ...(display ? { display } : {}),
     };
-    const { text, notes: said } = (await rendererFor(plan.format))(report, ctx);
+    // Markdown and HTML get the findings the display filter leaves (the table filters itself, as it
+    // also says what it hid per section); the machine formats always get every finding.
+    const narrowed = display && (plan.format === 'markdown' || plan.format === 'html') ? applyDisplay(report.findings, display) : undefined;
+    const view = narrowed ? { ...report, findings: narrowed.shown } : report;
+    const { text, notes: said } = (await rendererFor(plan.format))(view, narrowed ? { ...ctx, hidden: narrowed.hidden } : ctx);
     rendered.push({ plan, text });
     notes.push(...said);
   }

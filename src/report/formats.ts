@@ -46,6 +46,22 @@ export interface RenderContext {
   /** Every finding's evidence in the table, not only its summary and fix (--details). */
   readonly details?: boolean;
   readonly display?: DisplayFilter;
+  /**
+   * Markdown and HTML: how many findings the display filter left out of the report they were
+   * given (its `findings` are already filtered; its summary still counts every finding).
+   */
+  readonly hidden?: number;
+}
+
+/** The formats a person reads: the display filter narrows these, never the machine formats. */
+export const HUMAN_FORMATS: readonly Format[] = ['table', 'markdown', 'html'];
+
+/** "59 findings below high (--min-severity) are not shown": what a display filter left out. */
+export function hiddenText(hidden: number, display: DisplayFilter): string {
+  const why = [display.minSeverity !== undefined ? `below ${display.minSeverity} (--min-severity)` : '', display.onlyNew ? 'unchanged since the baseline (--only-new)' : '']
+    .filter(Boolean)
+    .join(' or ');
+  return `${hidden} ${hidden === 1 ? 'finding' : 'findings'} ${why} ${hidden === 1 ? 'is' : 'are'} not shown here; the exit code and the JSON report count every finding.`;
 }
 
 /**

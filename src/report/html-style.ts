@@ -63,6 +63,7 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .fixed-title { margin: 18px 0 0; }
 .totals { color: var(--muted); margin: 10px 0 0; }
 .totals span { color: var(--text); font-weight: 600; }
+.display-note { margin: 12px 0; color: var(--muted); font-style: italic; }
 .warnings { margin: 12px 0 0; padding: 10px 14px 10px 32px; background: var(--medium-bg); border-radius: 6px; }
 .badge { display: inline-block; font-size: 0.72rem; font-weight: 700; letter-spacing: 0.04em; text-transform: uppercase; padding: 2px 8px; border-radius: 999px; white-space: nowrap; border: 1px solid transparent; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .badge.sev-critical { background: var(--critical); color: #fff; }

@@ -21,7 +21,8 @@ import { createHash } from 'node:crypto';
 import { pushTo } from '../model/multimap.js';
 import type { ResourceRef } from '../model/types.js';
 import { SEVERITIES, severityRank, type Severity } from '../rules-kit/types.js';
-import type { RenderContext } from './formats.js';
+import { causeScope, groupErrors, unevaluatedLine } from './error-causes.js';
+import { hiddenText, type RenderContext } from './formats.js';
 import { SEVERITY_LABEL, STATUS_LABEL } from './describe.js';
 import {
   asText,
@@ -381,19 +382,19 @@ ${more}</section>`;
 
 function errorsSection(report: AuditReport): string {
   if (report.errors.length === 0) return '';
-  const rows = report.errors.map((e) => {
-    const what =
-      e.kind === 'collection'
-        ? `<code>${h(e.operation ?? '')}</code>`
-        : `rule <code>${h(e.ruleId ?? '')}</code>${e.resourceId ? ` on <code>${h(e.resourceId)}</code>` : ''}`;
-    return `<tr><td>${h(e.kind)}</td><td class="nowrap"><code>${h(e.accountId)}</code></td><td class="nowrap"><code>${h(e.region)}</code></td><td>${what}</td><td><code>${h(e.code)}</code></td><td>${h(e.message)}${
-      e.hint ? `<br><span class="muted">${h(e.hint)}</span>` : ''
-    }</td></tr>`;
-  });
+  // One row per cause, and one per set of scopes whose rules it left unevaluated; the JSON report lists every error.
+  const { causes, unevaluated } = groupErrors(report.errors);
+  const rows = [
+    ...causes.map(
+      (c) =>
+        `<tr><td><code>${h(c.code)}</code></td><td>${h(c.message)}${c.hint ? `<br><span class="muted">${h(c.hint)}</span>` : ''}</td><td>${h(causeScope(c))}</td></tr>`,
+    ),
+    ...unevaluated.map((u) => `<tr><td><code>IncompleteData</code></td><td>${h(unevaluatedLine(u))}</td><td>${h(u.scopes.join(', '))}</td></tr>`),
+  ];
   return `<section id="errors" aria-labelledby="errors-title">
-<h2 id="errors-title">Errors <span class="muted">(the audit is incomplete)</span></h2>
+<h2 id="errors-title">Errors <span class="muted">(the audit is incomplete: ${h(plural(causes.length, 'cause'))}, ${h(plural(report.errors.length, 'error'))})</span></h2>
 <div class="table-wrap"><table class="data">
-<thead><tr><th scope="col">Kind</th><th scope="col">Account</th><th scope="col">Region</th><th scope="col">What</th><th scope="col">Code</th><th scope="col">Message</th></tr></thead>
+<thead><tr><th scope="col">Code</th><th scope="col">Cause</th><th scope="col">Where</th></tr></thead>
 <tbody>${rows.join('')}</tbody>
 </table></div>
 </section>`;
@@ -489,7 +490,6 @@ export function contentSecurityPolicy(style: string = STYLE, script: string = SC
 
 /** The page, in pieces: the findings' data is written a resource at a time, never held whole. */
 export function* renderHtml(report: AuditReport, ctx: RenderContext): Generator<string> {
-  void ctx;
   const { run, summary: s } = report;
   const data = pageData(report);
   const title = `sg-audit ${STATUS_LABEL[s.status]}: ${plural(s.findings, 'finding')} · ${run.accounts.join(', ')} · ${run.startedAt}`;
@@ -510,7 +510,9 @@ export function* renderHtml(report: AuditReport, ctx: RenderContext): Generator<
 ${pageHeader(report)}
 <main>
 `;
-  yield [summarySection(report), baselineSection(report), findingsSection(report, data), fixedSection(report), errorsSection(report), skippedSection(report), suppressionsSection(report), rulesSection(report.rules)]
+  // A display filter (--min-severity, --only-new) left findings out of this page: say so where the findings begin.
+  const hidden = ctx.display && ctx.hidden ? `<p class="display-note" id="display-filter">${h(hiddenText(ctx.hidden, ctx.display))}</p>` : '';
+  yield [summarySection(report), baselineSection(report), hidden, findingsSection(report, data), fixedSection(report), errorsSection(report), skippedSection(report), suppressionsSection(report), rulesSection(report.rules)]
     .filter((section) => section !== '')
     .join('\n');
   yield `

@@ -13,7 +13,8 @@
 import { compareStrings } from '../compare.js';
 import { pushTo } from '../model/multimap.js';
 import { SEVERITIES, severityRank, type Severity } from '../rules-kit/types.js';
-import type { RenderContext } from './formats.js';
+import { causeScope, groupErrors, unevaluatedLine } from './error-causes.js';
+import { hiddenText, type RenderContext } from './formats.js';
 import { plural, SEVERITY_LABEL, STATUS_LABEL, usedByText } from './describe.js';
 import { forMarkdown, forTerminal, truncate } from './sanitize.js';
 import type { AuditReport, BaselineFinding, ReportFinding } from './types.js';
@@ -307,15 +308,21 @@ function baselineLine(report: AuditReport): string {
 }
 
 function errorsList(report: AuditReport): ListSection {
-  const rows = report.errors.map((e): Row => {
-    const what =
-      e.kind === 'collection'
-        ? code(e.operation ?? 'collection')
-        : `rule ${code(e.ruleId ?? '')}${e.resourceId ? ` on ${code(e.resourceId)}` : ''}`;
-    const hint = e.hint ? ` (${md(e.hint, MAX_REASON)})` : '';
-    return { text: `- ${code(e.accountId)} ${code(e.region)} ${what}: ${code(e.code)} — ${md(e.message)}${hint}` };
-  });
-  return { intro: `### Errors: the audit is incomplete (${report.errors.length})`, groups: [{ head: '', rows }], what: 'error', reserve: MAX_ERRORS, max: MAX_ERRORS, bullet: true };
+  // One row per cause (a refused endpoint, a missing permission), and one per set of scopes whose
+  // rules it left unevaluated; the JSON report lists every error.
+  const { causes, unevaluated } = groupErrors(report.errors);
+  const rows: Row[] = [
+    ...causes.map((c): Row => ({ text: `- ${code(c.code)}: ${md(c.message)} · ${md(causeScope(c))}${c.hint ? ` — ${md(c.hint, MAX_REASON)}` : ''}` })),
+    ...unevaluated.map((u): Row => ({ text: `- ${md(unevaluatedLine(u))}` })),
+  ];
+  return {
+    intro: `### Errors: the audit is incomplete (${plural(causes.length, 'cause')}, ${plural(report.errors.length, 'error')})`,
+    groups: [{ head: '', rows }],
+    what: 'error',
+    reserve: MAX_ERRORS,
+    max: MAX_ERRORS,
+    bullet: true,
+  };
 }
 
 function skippedList(report: AuditReport): ListSection {
@@ -383,7 +390,7 @@ function folded(summary: string): (body: string) => string {
 }
 
 export function renderMarkdown(report: AuditReport, ctx: RenderContext): string {
-  void ctx;
+  const hidden = ctx.display && ctx.hidden ? `_${md(hiddenText(ctx.hidden, ctx.display))}_` : '';
   const manyAccounts = report.run.accounts.length > 1;
   const withBaseline = report.baseline !== undefined;
   const active = report.findings.filter((f) => !f.suppressed);
@@ -444,6 +451,7 @@ export function renderMarkdown(report: AuditReport, ctx: RenderContext): string 
       ...headingLines(report),
       summaryTable(report),
       baselineLine(report),
+      hidden,
       ...findings,
       part(suppressedList),
       part(errors),

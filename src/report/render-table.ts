@@ -8,6 +8,7 @@ import type { ChalkInstance } from 'chalk';
 import { failingFindings, type FailOn } from '../engine/gate.js';
 import { SEVERITIES, severityRank, type Severity } from '../rules-kit/types.js';
 import { plural } from './describe.js';
+import { applyDisplay } from './display.js';
 import type { DisplayFilter } from './formats.js';
 import { causeLine, groupErrors, unevaluatedLine } from './error-causes.js';
 import { forTerminal } from './sanitize.js';
@@ -148,19 +149,6 @@ export function loweredBrief(reason: string): string {
   if (one?.[1]) return one[1];
   const many = /\((.*)\)$/.exec(reason);
   return many?.[1] ? `interfaces ${many[1]}` : reason;
-}
-
-export interface Counted {
-  readonly shown: readonly ReportFinding[];
-  readonly hidden: number;
-}
-
-/** The findings a display filter leaves, and how many it hides. */
-export function applyDisplay(findings: readonly ReportFinding[], display: DisplayFilter | undefined): Counted {
-  if (!display || (display.minSeverity === undefined && !display.onlyNew)) return { shown: findings, hidden: 0 };
-  const min = display.minSeverity !== undefined ? severityRank(display.minSeverity) : 0;
-  const shown = findings.filter((f) => severityRank(f.severity) >= min && (!display.onlyNew || f.baseline !== 'unchanged'));
-  return { shown, hidden: findings.length - shown.length };
 }
 
 class Writer {

@@ -121,6 +121,24 @@ describe('a run that writes only files', () => {
   });
 });
 
+describe('display filters narrow every human format, never the gate or the machine formats', () => {
+  test('--min-severity high: Markdown and HTML show the high and critical findings and say how many they hide; JSON and SARIF keep all', async () => {
+    const demo = ['--input', 'examples/demo-account', '--min-severity', 'high'];
+    const md = await runMain([...demo, '--format', 'markdown']);
+    assert.equal(md.code, 1);
+    assert.ok(md.stdout.includes('_59 findings below high \\(\\-\\-min\\-severity\\) are not shown here; the exit code and the JSON report count every finding\\._'));
+    assert.doesNotMatch(md.stdout, /\*\*MEDIUM\*\*|#### Medium/);
+    const html = await runMain([...demo, '--format', 'html']);
+    assert.match(html.stdout, /<p class="display-note" id="display-filter">59 findings below high \(--min-severity\) are not shown here/);
+    assert.match(html.stdout, /<article class="finding sev-high"/);
+    assert.doesNotMatch(html.stdout, /<article class="finding sev-(medium|low|info)"/);
+    const json = JSON.parse((await runMain([...demo, '--format', 'json'])).stdout) as { findings: unknown[]; summary: { findings: number } };
+    assert.equal(json.findings.length, 79);
+    const sarif = JSON.parse((await runMain([...demo, '--format', 'sarif'])).stdout) as { runs: { results: unknown[] }[] };
+    assert.equal(sarif.runs[0]?.results.length, 79);
+  });
+});
+
 describe('errors', () => {
   test('--region all with nothing listening: the endpoint is blamed, not a missing DescribeRegions grant', async () => {
     const { code, stderr } = await runBin(['--region', 'all', '--endpoint-url', 'http://127.0.0.1:9'], {

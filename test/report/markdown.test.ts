@@ -213,7 +213,8 @@ describe('markdown report', () => {
       ruleId: 'ssh-open-to-internet',
       resourceId: `sg-${i}`,
       code: 'RuleError',
-      message: 'boom',
+      // Each its own cause: errors of one cause would be one line.
+      message: `boom ${'x'.repeat(i)}`,
     }));
     const big: AuditReport = { ...report, findings, errors, summary: { ...report.summary, status: 'incomplete', errors: errors.length } };
     const md = renderMarkdown(big, ctx);
@@ -229,7 +230,7 @@ describe('markdown report', () => {
     // The whole list in brief, by rule, above the rows.
     assert.ok(md.includes(`Too many findings for one comment: ${rows} are listed below, most severe first. All of them by rule:`));
     // Errors are listed however many findings there are.
-    assert.ok(md.includes('### Errors: the audit is incomplete (80)'));
+    assert.ok(md.includes('### Errors: the audit is incomplete (80 causes, 80 errors)'));
     assert.ok(md.includes('- … and 30 more errors not shown here: the JSON and HTML reports list them all'));
     assert.match(md, /^## sg-audit: INCOMPLETE\n/);
   });
