@@ -20,3 +20,16 @@ test('docs/rules.md is generated from the current catalog (npm run docs:rules)',
   assert.equal(docs, ruleReferenceMarkdown(RULES), 'docs/rules.md is stale: run `npm run docs:rules`');
   for (const { meta } of RULES) assert.ok(docs.includes(`## ${meta.id}\n`), `docs/rules.md documents ${meta.id}`);
 });
+
+test('the terminal samples in the README and docs/formats.md are lines of the real 80-column report (its golden)', () => {
+  // A count and its noun are joined by a no-break space in the report; the docs show a space.
+  const golden = readFileSync(join(REPO_ROOT, 'test', 'golden', 'table', 'terminal', 'demo-account.80.txt'), 'utf8').replaceAll('\u00a0', ' ').split('\n');
+  for (const file of ['README.md', join('docs', 'formats.md')]) {
+    const text = readFileSync(join(REPO_ROOT, file), 'utf8');
+    const sample = /```text\n(── sg-[\s\S]*?)```/.exec(text)?.[1];
+    assert.ok(sample, `${file} shows the terminal report`);
+    for (const line of sample.split('\n').filter((l) => l !== '' && l.trim() !== '…')) {
+      assert.ok(golden.includes(line), `${file}: "${line}" is not a line of the demo account's report at 80 columns`);
+    }
+  }
+});
