@@ -1,6 +1,29 @@
 // Security group names, descriptions and tags are attacker-controlled: whoever can create a
 // group can put escape sequences, formulas or markup in them. Every renderer passes such text
-// through the function for its format.
+// through the function for its format. Each of those functions also caps the text it is given
+// (elide): AWS allows 255 characters in a name, so a field of megabytes is hostile input, and a
+// renderer that lays text out (the table, Markdown, JUnit) would otherwise need gigabytes for it.
+
+/**
+ * The most characters of one text field a report shows; the rest is elided with a marker. Far
+ * above anything AWS stores in one field (names and descriptions 255, tag values 256) and above
+ * sg-audit's own longest messages, so only hostile or corrupt input is ever cut.
+ */
+export const MAX_FIELD_CHARS = 16_384;
+
+/** The most characters of one line on stderr (an error or a warning) that quotes input. */
+export const MAX_LINE_CHARS = 1_000;
+
+/**
+ * `text` cut to `max` characters (UTF-16 units, never half a surrogate pair) with a marker saying
+ * how much was left out; shorter text as it is.
+ */
+export function elide(text: string, max: number = MAX_FIELD_CHARS): string {
+  if (text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  const cut = code >= 0xd800 && code <= 0xdbff ? max - 1 : max;
+  return `${text.slice(0, cut)}… [${text.length - cut} more characters elided]`;
+}
 
 // C0 controls (incl. ESC, CR, LF, TAB), DEL, C1 controls (incl. 8-bit CSI U+009B), bidi
 // overrides/isolates and marks, line/paragraph separators, BOM and zero-width characters.
@@ -17,8 +40,16 @@ function escapeCodePoint(ch: string): string {
  * For a terminal (and any plain-text format): control and invisible characters are shown as
  * visible escapes (`\x1b[31m`) instead of being interpreted, so tampering is seen, not obeyed.
  */
-export function forTerminal(text: string): string {
-  return text.replace(UNSAFE_TEXT, escapeCodePoint);
+export function forTerminal(text: string, max: number = MAX_FIELD_CHARS): string {
+  return elide(text, max).replace(UNSAFE_TEXT, escapeCodePoint);
+}
+
+/**
+ * One line of stderr that may quote input (an error, a warning): made visible like forTerminal,
+ * newlines included, and elided to MAX_LINE_CHARS so a megabyte of junk is not echoed back.
+ */
+export function forErrorLine(text: string): string {
+  return forTerminal(text, MAX_LINE_CHARS);
 }
 
 /**
@@ -32,8 +63,12 @@ export function escapeJsonText(json: string): string {
 
 /** Shortens to `max` characters with an ellipsis (after sanitizing, so escapes are not cut in half). */
 export function truncate(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, Math.max(1, max - 1)).join('')}…`;
+  // No more code units than `max` is no more characters than `max`; beyond that, `max`
+  // characters lie within the first 2 × max code units, so a huge text is never spread whole.
+  if (text.length <= max) return text;
+  const head = [...text.slice(0, 2 * max)];
+  if (head.length <= max && text.length <= 2 * max) return text;
+  return `${head.slice(0, Math.max(1, max - 1)).join('')}…`;
 }
 
 const XML_SPECIAL: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
