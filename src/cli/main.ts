@@ -9,6 +9,7 @@ import type { AssumeRolePlan, ProgressEvent } from '../collect/live.js';
 import { parseShard, shardSettings, type ShardSpec } from '../collect/shard.js';
 import { serializeSnapshot } from '../collect/snapshot.js';
 import type { RawSnapshot } from '../collect/types.js';
+import { DEFAULT_SWEEP_BOUNDS, type SweepBounds } from '../collect/retry.js';
 import { loadConfig } from '../config/load.js';
 import { evaluate, type AuditError, type Outcome } from '../engine/evaluate.js';
 import { exitCodeFor, type FailOn } from '../engine/gate.js';
@@ -18,6 +19,7 @@ import { inputError, isSgAuditError, usageError } from '../errors.js';
 import { DATA_KIND_INFO, DATA_KINDS, type DataKind } from '../model/kinds.js';
 import { normalize } from '../model/normalize.js';
 import { readFile } from 'node:fs/promises';
+import { decodeText, RESAVE_HINT, UndecodableText } from '../decode-text.js';
 import { resolve } from 'node:path';
 import { compareWithBaseline } from '../engine/baseline.js';
 import { buildReport } from '../report/build.js';
@@ -135,7 +137,32 @@ function displayFilter(flags: { minSeverity?: string; onlyNew?: boolean; baselin
   return { ...(flags.minSeverity !== undefined ? { minSeverity: flags.minSeverity as Severity } : {}), ...(flags.onlyNew ? { onlyNew: true } : {}) };
 }
 
+const DURATION_UNITS: Readonly<Record<string, number>> = { '': 1_000, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/**
+ * --max-pages and --sweep-timeout, else SG_AUDIT_MAX_PAGES and SG_AUDIT_SWEEP_TIMEOUT, else the
+ * defaults: what one sweep may take before it is a collection error (docs/live.md).
+ */
+export function sweepBoundsOf(flags: LiveFlags, env: NodeJS.ProcessEnv): SweepBounds {
+  const pagesText = flags.maxPages ?? env['SG_AUDIT_MAX_PAGES'];
+  const timeText = flags.sweepTimeout ?? env['SG_AUDIT_SWEEP_TIMEOUT'];
+  const pagesFrom = flags.maxPages !== undefined ? '--max-pages' : 'SG_AUDIT_MAX_PAGES';
+  const timeFrom = flags.sweepTimeout !== undefined ? '--sweep-timeout' : 'SG_AUDIT_SWEEP_TIMEOUT';
+  let { maxPages, timeoutMs } = DEFAULT_SWEEP_BOUNDS;
+  if (pagesText !== undefined && pagesText !== '') {
+    maxPages = /^\d{1,9}$/.test(pagesText.trim()) ? Number(pagesText.trim()) : 0;
+    if (maxPages < 1) throw usageError(`${pagesFrom} ${pagesText}: not a page count`, 'give a whole number of pages, at least 1 (default 10000)');
+  }
+  if (timeText !== undefined && timeText !== '') {
+    const m = /^(\d{1,7})\s*(s|m|h)?$/.exec(timeText.trim());
+    timeoutMs = m ? Number(m[1]) * (DURATION_UNITS[m[2] ?? ''] ?? 1_000) : 0;
+    if (timeoutMs < 1_000) throw usageError(`${timeFrom} ${timeText}: not a duration`, 'give seconds, or a number with s, m or h, e.g. 45m (default 30m)');
+  }
+  return { maxPages, timeoutMs };
+}
+
 async function collectLiveSnapshot(flags: LiveFlags & { quiet?: boolean }, kinds: readonly DataKind[], io: Io, shard?: ShardSpec): Promise<RawSnapshot> {
+  const sweep = sweepBoundsOf(flags, io.env);
   const { collectLive } = await import('../collect/live.js');
   const progress = new Progress(io.stderr, Boolean(io.stderr.isTTY) && !flags.quiet);
   try {
@@ -148,6 +175,7 @@ async function collectLiveSnapshot(flags: LiveFlags & { quiet?: boolean }, kinds
       ...(endpointUrl ? { endpointUrl } : {}),
       ...(assume ? { assume } : {}),
       ...(shard ? { shard } : {}),
+      sweep,
       onProgress: progress.onEvent,
     });
   } finally {
@@ -209,9 +237,22 @@ function warn(io: Io, quiet: boolean | undefined, lines: readonly string[]): voi
   for (const line of lines) io.stderr.write(`sg-audit: warning: ${forErrorLine(line)}\n`);
 }
 
+/** A JSON report (a baseline, a shard) as text; UTF-16 decoded, UTF-32 refused with the way out. */
+async function readReportText(file: string, cannotRead: (error: NodeJS.ErrnoException) => Error): Promise<string> {
+  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+    throw cannotRead(error);
+  });
+  try {
+    return decodeText(bytes);
+  } catch (error) {
+    if (error instanceof UndecodableText) throw usageError(`${file}: ${error.message}`, RESAVE_HINT);
+    throw error;
+  }
+}
+
 async function readBaseline(file: string) {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw usageError(
+  const text = await readReportText(file, (error) => {
+    return usageError(
       `cannot read --baseline ${file}: ${error.code === 'ENOENT' ? 'no such file' : (error.code ?? error.message)}`,
       'give the JSON report of an earlier run (sg-audit --format json=<file>)',
     );
@@ -366,8 +407,8 @@ async function emitReport(
 }
 
 async function readShard(file: string): Promise<AuditReport> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw usageError(
+  const text = await readReportText(file, (error) => {
+    return usageError(
       `cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'it is a directory' : (error.code ?? error.message)}`,
       'give the JSON reports of the shards (sg-audit --format json=<file>)',
     );
