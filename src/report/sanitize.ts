@@ -58,7 +58,54 @@ export function forErrorLine(text: string): string {
  */
 export function escapeJsonText(json: string): string {
   // C0 controls never appear raw inside JSON strings; outside them they are the indentation.
-  return json.replace(UNSAFE_JSON, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+  return elideJsonStrings(json).replace(UNSAFE_JSON, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+}
+
+/** Where to cut JSON string content near `at` so that no escape (\n, \uXXXX) nor surrogate pair is split. */
+function safeJsonCut(json: string, start: number, at: number): number {
+  let cut = at;
+  const escape = json.lastIndexOf('\\', cut - 1);
+  if (escape >= start && escape >= cut - 6) {
+    // Is that backslash an escape's first character (preceded by an even run of backslashes)?
+    let run = 0;
+    for (let k = escape - 1; k >= start && json.charCodeAt(k) === 0x5c; k--) run++;
+    const length = run % 2 === 0 ? (json.charCodeAt(escape + 1) === 0x75 /* u */ ? 6 : 2) : 0;
+    // (After an odd run it is the second character of an escaped backslash, which ends where it is.)
+    if (length > 0 && escape + length > cut) cut = escape;
+  }
+  const code = json.charCodeAt(cut - 1);
+  return code >= 0xd800 && code <= 0xdbff ? cut - 1 : cut;
+}
+
+/**
+ * Serialized JSON with every string value longer than MAX_FIELD_CHARS cut, with a marker, so
+ * every JSON format (the report, SARIF, the exposure inventory) has the same cap on a field as
+ * the text formats. Text of MAX_FIELD_CHARS or less cannot hold such a string and is returned as
+ * it is, so a report's pieces (a finding each) cost one length check.
+ */
+function elideJsonStrings(json: string): string {
+  if (json.length <= MAX_FIELD_CHARS) return json;
+  const out: string[] = [];
+  let copied = 0;
+  for (let open = json.indexOf('"'); open >= 0; ) {
+    // The closing quote: the next one not escaped (preceded by an even run of backslashes).
+    let close = open;
+    for (;;) {
+      close = json.indexOf('"', close + 1);
+      if (close < 0) return out.length === 0 ? json : out.join('') + json.slice(copied);
+      let run = 0;
+      for (let k = close - 1; json.charCodeAt(k) === 0x5c; k--) run++;
+      if (run % 2 === 0) break;
+    }
+    const length = close - open - 1;
+    if (length > MAX_FIELD_CHARS) {
+      const cut = safeJsonCut(json, open + 1, open + 1 + MAX_FIELD_CHARS);
+      out.push(json.slice(copied, cut), `… [${close - cut} more characters elided]`);
+      copied = close;
+    }
+    open = json.indexOf('"', close + 1);
+  }
+  return out.length === 0 ? json : out.join('') + json.slice(copied);
 }
 
 /** Shortens to `max` characters with an ellipsis (after sanitizing, so escapes are not cut in half). */
