@@ -49,7 +49,17 @@ export function forTerminal(text: string, max: number = MAX_FIELD_CHARS): string
  * newlines included, and elided to MAX_LINE_CHARS so a megabyte of junk is not echoed back.
  */
 export function forErrorLine(text: string): string {
-  return forTerminal(text, MAX_LINE_CHARS);
+  // Only the start is escaped (an escape is at most 9 characters, so this is bounded work)...
+  let head = text.length > MAX_LINE_CHARS ? text.slice(0, MAX_LINE_CHARS) : text;
+  const last = head.charCodeAt(head.length - 1);
+  if (head.length < text.length && last >= 0xd800 && last <= 0xdbff) head = head.slice(0, -1);
+  const visible = head.replace(UNSAFE_TEXT, escapeCodePoint);
+  if (head.length === text.length && visible.length <= MAX_LINE_CHARS) return visible;
+  // ...then the visible text is cut to MAX_LINE_CHARS, never inside an escape (\x1b, \u{202e}).
+  let cut = Math.min(visible.length, MAX_LINE_CHARS);
+  const escape = visible.lastIndexOf('\\', cut - 1);
+  if (escape > cut - 9 && !/^\\(?:x[0-9a-f]{2}|u\{[0-9a-f]+\})/.test(visible.slice(escape, cut))) cut = escape;
+  return `${visible.slice(0, cut)}… [elided: ${text.length} characters in all]`;
 }
 
 /**
