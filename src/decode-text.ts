@@ -54,3 +54,4 @@ export function decodeText(bytes: Buffer): string {
 
 /** How to re-save a file as UTF-8 where UTF-16 and UTF-32 files usually come from. */
 export const RESAVE_HINT = 'e.g. in PowerShell: Get-Content in.json | Set-Content -Encoding utf8 out.json';
+

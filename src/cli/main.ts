@@ -20,6 +20,7 @@ import { DATA_KIND_INFO, DATA_KINDS, type DataKind } from '../model/kinds.js';
 import { normalize } from '../model/normalize.js';
 import { readFile } from 'node:fs/promises';
 import { decodeText, RESAVE_HINT, UndecodableText } from '../decode-text.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth.js';
 import { resolve } from 'node:path';
 import { compareWithBaseline } from '../engine/baseline.js';
 import { buildReport } from '../report/build.js';
@@ -242,12 +243,20 @@ async function readReportText(file: string, cannotRead: (error: NodeJS.ErrnoExce
   const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     throw cannotRead(error);
   });
+  let text: string;
   try {
-    return decodeText(bytes);
+    text = decodeText(bytes);
   } catch (error) {
     if (error instanceof UndecodableText) throw usageError(`${file}: ${error.message}`, RESAVE_HINT);
     throw error;
   }
+  return text;
+}
+
+/** A report read back is walked by the renderers: hostile nesting (in evidence, say) stops here. */
+function shallow<T>(report: T, file: string): T {
+  if (nestsDeeperThan(report)) throw usageError(`${file} nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep`, 'give a JSON report sg-audit wrote');
+  return report;
 }
 
 async function readBaseline(file: string) {
@@ -257,7 +266,7 @@ async function readBaseline(file: string) {
       'give the JSON report of an earlier run (sg-audit --format json=<file>)',
     );
   });
-  return parseBaselineReport(text, file);
+  return shallow(parseBaselineReport(text, file), file);
 }
 
 /** Every output is checked against every file the run reads: none may be written over. */
@@ -413,7 +422,7 @@ async function readShard(file: string): Promise<AuditReport> {
       'give the JSON reports of the shards (sg-audit --format json=<file>)',
     );
   });
-  return parseReport(text, file);
+  return shallow(parseReport(text, file), file);
 }
 
 /** `sg-audit merge`: shard reports in, one report out, the exit code of one audit over them all. */

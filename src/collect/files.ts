@@ -10,6 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { decodeText, RESAVE_HINT, UndecodableText } from '../decode-text.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth.js';
 import { inputError } from '../errors.js';
 import { DATA_KIND_INFO, kindForResultKey, type DataKind } from '../model/kinds.js';
 import type { RawKindResult, RawPart, RawScope, RawSnapshot } from './types.js';
@@ -179,14 +180,19 @@ async function readJson(path: string): Promise<unknown> {
     if (error instanceof UndecodableText) throw inputError(`${path}: ${error.message}`, RESAVE_HINT);
     throw error;
   }
+  let data: unknown;
   try {
-    return JSON.parse(text);
+    data = JSON.parse(text);
   } catch (error) {
     throw inputError(
       `${path} is not valid JSON (${(error as Error).message})`,
       'save the AWS CLI output with `--output json`, unmodified',
     );
   }
+  if (nestsDeeperThan(data)) {
+    throw inputError(`${path} nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep`, 'save the AWS CLI output with `--output json`, unmodified');
+  }
+  return data;
 }
 
 /** Which data kind a bare list holds (output of `--query SecurityGroups` and the like). */

@@ -233,3 +233,36 @@ describe('text encodings', () => {
     assert.throws(() => decodeText(Buffer.from([0xff, 0xfe, 0x7b])), /UTF-16LE cut in the middle/);
   });
 });
+
+describe('hostile nesting', () => {
+  const deep = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+  test('an input nested 100,000 levels deep (twice, so the copies are compared): exit 2 naming it, not a stack overflow', async () => {
+    const input = scratch();
+    const text = sgs(group({ id: 'sg-0000000000000007' })).replace('"GroupName"', `"Tags": ${deep(100_000)}, "GroupName"`);
+    writeFileSync(join(input, 'a.json'), text);
+    writeFileSync(join(input, 'b.json'), text);
+    const { code, stderr } = await audit('--input', input);
+    assert.equal(code, 2);
+    assert.match(stderr, /a\.json nests arrays or objects more than 256 levels deep/);
+  });
+
+  test('a report to merge with evidence nested 100,000 deep: exit 2 naming it', async () => {
+    const dir = scratch();
+    const report = (await runMain(['--input', join(REPO_ROOT, 'examples', 'demo-account'), '--format', 'json', '--quiet'])).stdout;
+    writeFileSync(join(dir, 'shard.json'), report.replace('"evidence": {', `"evidence": { "deep": ${deep(100_000)},`));
+    for (const format of ['json', 'sarif', 'html', 'junit']) {
+      const { code, stderr } = await runMain(['merge', join(dir, 'shard.json'), '--format', format, '--quiet']);
+      assert.equal(code, 2, `${format}: ${stderr}`);
+      assert.match(stderr, /shard\.json nests arrays or objects more than 256 levels deep/);
+    }
+  });
+
+  test('nestsDeeperThan walks without recursion', async () => {
+    const { nestsDeeperThan } = await import('../../src/json-depth.js');
+    assert.equal(nestsDeeperThan(JSON.parse(deep(1_000_000)) as unknown), true);
+    assert.equal(nestsDeeperThan({ a: [{ b: [1, 2, { c: null }] }] }, 5), false);
+    assert.equal(nestsDeeperThan({ a: [{ b: [1, 2, { c: [] }] }] }, 5), true);
+    assert.equal(nestsDeeperThan('text'), false);
+  });
+});

@@ -132,9 +132,9 @@ function mutateTree(root: Json): string {
       setAt(slot, hugeString());
       return `huge string at ${String(slot.key)}`;
     case 2: {
-      // Deep nesting.
+      // Nesting (JSON.stringify of the driver itself stops near 4,000 levels; deeper is a text mutation).
       let value: Json = was;
-      const depth = 50 + int(20_000);
+      const depth = 50 + int(1_000);
       for (let i = 0; i < depth; i++) value = [value];
       setAt(slot, value);
       return `nested ${depth} deep at ${String(slot.key)}`;
@@ -158,8 +158,13 @@ function mutateTree(root: Json): string {
         slot.parent['__proto__'] = { polluted: true, GroupId: 'sg-proto' };
         return 'own __proto__ key';
       }
-      setAt(slot, Array.from({ length: 2_000 + int(30_000) }, () => JSON.parse(JSON.stringify(was)) as Json));
-      return `array of copies at ${String(slot.key)}`;
+      {
+        // Many copies, a few megabytes in all whatever the size of the copied value.
+        const size = JSON.stringify(was)?.length ?? 4;
+        const copies = Math.max(2, Math.min(2_000 + int(30_000), Math.floor(4_000_000 / size)));
+        setAt(slot, Array.from({ length: copies }, () => JSON.parse(JSON.stringify(was)) as Json));
+        return `${copies} copies at ${String(slot.key)}`;
+      }
     default:
       setAt(slot, typeof was === 'number' ? pick([-1, 0, 65_535, 65_536, 1e308, -0.5, 2 ** 31]) : pick(HOSTILE_STRINGS));
       return `hostile value at ${String(slot.key)}`;
@@ -168,7 +173,14 @@ function mutateTree(root: Json): string {
 
 /** One mutation of a document's text, described. */
 function mutateText(text: string): { text: string | Buffer; what: string } {
-  switch (int(8)) {
+  switch (int(9)) {
+    case 8: {
+      // Deep nesting, written as text: a value nested far deeper than any JSON.stringify could write.
+      const depth = 1_000 + int(200_000);
+      const open = text.indexOf('{');
+      const deep = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+      return open < 0 ? { text: deep, what: `only a value nested ${depth} deep` } : { text: `${text.slice(0, open + 1)}"deep": ${deep},${text.slice(open + 1)}`, what: `a key nested ${depth} deep` };
+    }
     case 0: {
       const at = int(text.length);
       return { text: text.slice(0, at), what: `truncated at ${at} of ${text.length}` };
@@ -208,14 +220,15 @@ function mutate(text: string, yaml: boolean): { text: string | Buffer; what: str
   let current: string | Buffer = text;
   const rounds = 1 + int(3);
   for (let r = 0; r < rounds; r++) {
-    if (typeof current === 'string' && !yaml && chance(0.6)) {
+    if (typeof current === 'string' && !yaml && current.length < 20_000_000 && chance(0.6)) {
       try {
         const tree = JSON.parse(current) as Json;
-        what.push(mutateTree(tree));
+        const change = mutateTree(tree);
         current = JSON.stringify(tree, null, chance(0.5) ? 2 : undefined);
+        what.push(change);
         continue;
       } catch {
-        // not JSON any more: mutate the text
+        // not JSON (any more), or too deep to write back: mutate the text
       }
     }
     if (typeof current !== 'string') break;
