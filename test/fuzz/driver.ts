@@ -159,9 +159,9 @@ function mutateTree(root: Json): string {
         return 'own __proto__ key';
       }
       {
-        // Many copies, a few megabytes in all whatever the size of the copied value.
+        // Many copies, a megabyte or two in all whatever the size of the copied value.
         const size = JSON.stringify(was)?.length ?? 4;
-        const copies = Math.max(2, Math.min(2_000 + int(30_000), Math.floor(4_000_000 / size)));
+        const copies = Math.max(2, Math.min(2_000 + int(30_000), Math.floor(1_500_000 / size)));
         setAt(slot, Array.from({ length: copies }, () => JSON.parse(JSON.stringify(was)) as Json));
         return `${copies} copies at ${String(slot.key)}`;
       }
@@ -224,7 +224,10 @@ function mutate(text: string, yaml: boolean): { text: string | Buffer; what: str
       try {
         const tree = JSON.parse(current) as Json;
         const change = mutateTree(tree);
-        current = JSON.stringify(tree, null, chance(0.5) ? 2 : undefined);
+        const written = JSON.stringify(tree, null, chance(0.5) ? 2 : undefined);
+        // Mutations compound: a document past 8 MB keeps its previous form (the driver's memory is bounded, not the CLI's).
+        if (written.length > 8_000_000) continue;
+        current = written;
         what.push(change);
         continue;
       } catch {
