@@ -1,7 +1,9 @@
-// Which region names are real: the partitions data of the installed AWS SDK (every region of
-// aws, aws-cn, aws-us-gov and the isolated partitions, as the SDK's endpoint rules know them).
-// It is read as data from the SDK's files, never imported: an offline audit that checks a
-// --region must not load the SDK (test/cli/startup.test.ts traces module loads).
+// Which region names are real: the partitions data of the AWS SDK sg-audit is built with (every
+// region of aws, aws-cn, aws-us-gov and the isolated partitions, as the SDK's endpoint rules know
+// them). It is read as data, never imported: an offline audit that checks a --region must not
+// load the SDK (test/cli/startup.test.ts traces module loads). The bundle users run has a copy
+// beside it (lib/aws-partitions.json, written by scripts/bundle.mjs); a build from source reads
+// the SDK's own file in node_modules.
 //
 // The SDK learns of a new region only when it is updated, so live, a name it does not know is
 // checked against the account's own list (DescribeRegions) before it is refused (live.ts).
@@ -17,16 +19,29 @@ export interface Partition {
   readonly regions: readonly string[];
 }
 
-// Where @aws-sdk/core keeps the partitions data (the ES module build: one object literal of JSON).
-const PARTITIONS_FILE = 'dist-es/submodules/client/util-endpoints/lib/aws/partitions.js';
+// Where @aws-sdk/core keeps the partitions data (the ES module build: one object literal of
+// JSON). scripts/bundle.mjs copies it from the same place.
+export const PARTITIONS_FILE = 'dist-es/submodules/client/util-endpoints/lib/aws/partitions.js';
 
-/** The path of the SDK's partitions data; resolving a path loads nothing. */
+/** The copy beside the bundle (lib/aws-partitions.json). */
+export const BUNDLED_PARTITIONS = new URL('aws-partitions.json', import.meta.url);
+
+/** The path of the SDK's partitions data in node_modules; resolving a path loads nothing. */
 export function partitionsDataPath(): string {
-  const require = createRequire(import.meta.url);
+  const resolveHere = createRequire(import.meta.url);
   // @aws-sdk/core is a dependency of client-ec2: found from there, wherever npm placed it.
-  const ec2 = require.resolve('@aws-sdk/client-ec2/package.json');
+  const ec2 = resolveHere.resolve('@aws-sdk/client-ec2/package.json');
   const core = createRequire(ec2).resolve('@aws-sdk/core/package.json');
   return join(dirname(core), PARTITIONS_FILE);
+}
+
+/** The partitions data's text: the bundle's copy, else the SDK's file. */
+function partitionsSource(): string {
+  try {
+    return readFileSync(BUNDLED_PARTITIONS, 'utf8');
+  } catch {
+    return readFileSync(partitionsDataPath(), 'utf8');
+  }
 }
 
 type Json = Record<string, unknown>;
@@ -66,7 +81,7 @@ let cached: readonly Partition[] | null | undefined;
 export function sdkPartitions(): readonly Partition[] | undefined {
   if (cached === undefined) {
     try {
-      cached = parsePartitions(readFileSync(partitionsDataPath(), 'utf8')) ?? null;
+      cached = parsePartitions(partitionsSource()) ?? null;
     } catch {
       cached = null;
     }

@@ -92,7 +92,7 @@ describe('every sweep ends', () => {
     );
     fault = undefined;
     assert.equal(code, 3);
-    assert.match(stderr, /DescribeSubnets: PageLimitExceeded: DescribeSubnets still had more pages after 12/);
+    assert.match(stderr, /PageLimitExceeded: DescribeSubnets still had more pages after 12 .*--max-pages/);
   });
 
   test('a run whose every call fits in one page is not affected by --max-pages 1', async () => {

@@ -40,6 +40,12 @@ describe('the AWS SDK\'s partitions data', () => {
     assert.ok(!regions.includes('aws-global'), 'pseudo-regions left out');
   });
 
+  test('the bundle carries the same data as a plain file (lib/aws-partitions.json), so an installed sg-audit needs no node_modules', () => {
+    const bundled = join(REPO_ROOT, 'lib', 'aws-partitions.json');
+    assert.ok(existsSync(bundled), 'npm run build writes lib/aws-partitions.json');
+    assert.deepEqual(parsePartitions(readFileSync(bundled, 'utf8')), parsePartitions(readFileSync(partitionsDataPath(), 'utf8')));
+  });
+
   test('anything not of the expected shape is undefined (the shape check is then all that is left)', () => {
     assert.equal(parsePartitions('export const x = 1;'), undefined);
     assert.equal(parsePartitions('{"partitions": [{"id": "aws"}]}'), undefined);

@@ -77,11 +77,8 @@ describe('the cap', () => {
     assert.equal(escapeJsonText(small), small);
   });
 
-  test('truncate of a huge text looks only at its start', () => {
-    const huge = 'y'.repeat(50 * 1024 * 1024);
-    const started = process.hrtime.bigint();
-    assert.equal(truncate(huge, 10), 'yyyyyyyyy…');
-    assert.ok(process.hrtime.bigint() - started < 50_000_000n, 'well under 50 ms');
+  test('truncate cuts by characters, a huge text included (its start only is looked at: the 200 MB test above)', () => {
+    assert.equal(truncate('y'.repeat(50 * 1024 * 1024), 10), 'yyyyyyyyy…');
     assert.equal(truncate('😀😀😀', 3), '😀😀😀');
     assert.equal(truncate('😀😀😀😀', 3), '😀😀…');
   });
