@@ -9,7 +9,6 @@ import type { AssumeRolePlan, ProgressEvent } from '../collect/live.js';
 import { parseShard, shardSettings, type ShardSpec } from '../collect/shard.js';
 import { serializeSnapshot } from '../collect/snapshot.js';
 import type { RawSnapshot } from '../collect/types.js';
-import { DEFAULT_SWEEP_BOUNDS, type SweepBounds } from '../collect/retry.js';
 import { loadConfig } from '../config/load.js';
 import { evaluate, type AuditError, type Outcome } from '../engine/evaluate.js';
 import { exitCodeFor, type FailOn } from '../engine/gate.js';
@@ -18,10 +17,6 @@ import { applySuppressions } from '../engine/suppress.js';
 import { inputError, isSgAuditError, usageError } from '../errors.js';
 import { DATA_KIND_INFO, DATA_KINDS, type DataKind } from '../model/kinds.js';
 import { normalize } from '../model/normalize.js';
-import { readFile } from 'node:fs/promises';
-import { decodeText, RESAVE_HINT, UndecodableText } from '../decode-text.js';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth.js';
-import { resolve } from 'node:path';
 import { compareWithBaseline } from '../engine/baseline.js';
 import { buildReport } from '../report/build.js';
 import { plural } from '../report/describe.js';
@@ -38,7 +33,9 @@ import { VERSION } from '../version.js';
 import { planOutputs, type OutputPlan } from './outputs.js';
 import { SCOPE_KIND, type Severity } from '../rules-kit/types.js';
 import { createProgram, type AuditFlags, type CollectFlags, type ExposureFlags, type LiveFlags, type MergeFlags } from './program.js';
-import { checkOutputPath, writeFileAtomic, writeFilesAtomic, writeText, type ReadFile } from './write.js';
+import { checkOutputPath, filesRead, writeFileAtomic, writeFilesAtomic, writeText, type ReadFile } from './write.js';
+import { sweepBoundsOf } from './live-bounds.js';
+import { readReportText, refuseDeep } from './read-report.js';
 
 export interface OutStream {
   write(text: string): unknown;
@@ -138,30 +135,6 @@ function displayFilter(flags: { minSeverity?: string; onlyNew?: boolean; baselin
   return { ...(flags.minSeverity !== undefined ? { minSeverity: flags.minSeverity as Severity } : {}), ...(flags.onlyNew ? { onlyNew: true } : {}) };
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = { '': 1_000, s: 1_000, m: 60_000, h: 3_600_000 };
-
-/**
- * --max-pages and --sweep-timeout, else SG_AUDIT_MAX_PAGES and SG_AUDIT_SWEEP_TIMEOUT, else the
- * defaults: what one sweep may take before it is a collection error (docs/live.md).
- */
-export function sweepBoundsOf(flags: LiveFlags, env: NodeJS.ProcessEnv): SweepBounds {
-  const pagesText = flags.maxPages ?? env['SG_AUDIT_MAX_PAGES'];
-  const timeText = flags.sweepTimeout ?? env['SG_AUDIT_SWEEP_TIMEOUT'];
-  const pagesFrom = flags.maxPages !== undefined ? '--max-pages' : 'SG_AUDIT_MAX_PAGES';
-  const timeFrom = flags.sweepTimeout !== undefined ? '--sweep-timeout' : 'SG_AUDIT_SWEEP_TIMEOUT';
-  let { maxPages, timeoutMs } = DEFAULT_SWEEP_BOUNDS;
-  if (pagesText !== undefined && pagesText !== '') {
-    maxPages = /^\d{1,9}$/.test(pagesText.trim()) ? Number(pagesText.trim()) : 0;
-    if (maxPages < 1) throw usageError(`${pagesFrom} ${pagesText}: not a page count`, 'give a whole number of pages, at least 1 (default 10000)');
-  }
-  if (timeText !== undefined && timeText !== '') {
-    const m = /^(\d{1,7})\s*(s|m|h)?$/.exec(timeText.trim());
-    timeoutMs = m ? Number(m[1]) * (DURATION_UNITS[m[2] ?? ''] ?? 1_000) : 0;
-    if (timeoutMs < 1_000) throw usageError(`${timeFrom} ${timeText}: not a duration`, 'give seconds, or a number with s, m or h, e.g. 45m (default 30m)');
-  }
-  return { maxPages, timeoutMs };
-}
-
 async function collectLiveSnapshot(flags: LiveFlags & { quiet?: boolean }, kinds: readonly DataKind[], io: Io, shard?: ShardSpec): Promise<RawSnapshot> {
   const sweep = sweepBoundsOf(flags, io.env);
   const { collectLive } = await import('../collect/live.js');
@@ -238,27 +211,6 @@ function warn(io: Io, quiet: boolean | undefined, lines: readonly string[]): voi
   for (const line of lines) io.stderr.write(`sg-audit: warning: ${forErrorLine(line)}\n`);
 }
 
-/** A JSON report (a baseline, a shard) as text; UTF-16 decoded, UTF-32 refused with the way out. */
-async function readReportText(file: string, cannotRead: (error: NodeJS.ErrnoException) => Error): Promise<string> {
-  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-    throw cannotRead(error);
-  });
-  let text: string;
-  try {
-    text = decodeText(bytes);
-  } catch (error) {
-    if (error instanceof UndecodableText) throw usageError(`${file}: ${error.message}`, RESAVE_HINT);
-    throw error;
-  }
-  return text;
-}
-
-/** A report read back is walked by the renderers: hostile nesting (in evidence, say) stops here. */
-function shallow<T>(report: T, file: string): T {
-  if (nestsDeeperThan(report)) throw usageError(`${file} nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep`, 'give a JSON report sg-audit wrote');
-  return report;
-}
-
 async function readBaseline(file: string) {
   const text = await readReportText(file, (error) => {
     return usageError(
@@ -266,23 +218,12 @@ async function readBaseline(file: string) {
       'give the JSON report of an earlier run (sg-audit --format json=<file>)',
     );
   });
-  return shallow(parseBaselineReport(text, file), file);
+  return refuseDeep(parseBaselineReport(text, file), file);
 }
 
 /** Every output is checked against every file the run reads: none may be written over. */
 async function checkOutputPaths(plans: readonly OutputPlan[], reads: readonly ReadFile[]): Promise<void> {
   for (const plan of plans) if (plan.file !== undefined) await checkOutputPath(plan.file, reads);
-}
-
-/** The files a run reads, by role: never an output (src/cli/write.ts). */
-function filesRead(io: Io, of: { inputs?: readonly string[]; config?: string; baseline?: string; shards?: readonly string[] }): ReadFile[] {
-  const cwd = io.cwd ?? process.cwd();
-  return [
-    ...(of.inputs ?? []).map((path) => ({ path, role: 'an input file' })),
-    ...(of.config !== undefined ? [{ path: resolve(cwd, of.config), role: 'the config file' }] : []),
-    ...(of.baseline !== undefined ? [{ path: of.baseline, role: 'the baseline' }] : []),
-    ...(of.shards ?? []).map((path) => ({ path, role: 'a report being merged' })),
-  ];
 }
 
 /** --input or the live flags, not both; checked before anything is read or called. */
@@ -315,7 +256,7 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   const plans = planOutputs(flags.format ?? [], flags.output);
   displayFilter(flags);
   const reads = { ...(config.file !== undefined ? { config: config.file } : {}), ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}) };
-  await checkOutputPaths(plans, filesRead(io, { ...reads, inputs: flags.input ?? [] }));
+  await checkOutputPaths(plans, filesRead(io.cwd ?? process.cwd(), { ...reads, inputs: flags.input ?? [] }));
   // Read before collecting: a wrong baseline path must not cost a live sweep of every region.
   const baseline = flags.baseline !== undefined ? await readBaseline(flags.baseline) : undefined;
 
@@ -323,7 +264,7 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   const snapshot = flags.input
     ? await loadInputs(flags.input, { regions: flags.region ?? [] })
     : await collectLiveSnapshot(flags, dataKindsFor(rules, { exposureContext }), io, shard);
-  if (snapshot.source === 'file') await checkOutputPaths(plans, filesRead(io, { ...reads, inputs: snapshot.inputs }));
+  if (snapshot.source === 'file') await checkOutputPaths(plans, filesRead(io.cwd ?? process.cwd(), { ...reads, inputs: snapshot.inputs }));
 
   const model = normalize(snapshot);
   if (snapshot.source === 'file') {
@@ -422,7 +363,7 @@ async function readShard(file: string): Promise<AuditReport> {
       'give the JSON reports of the shards (sg-audit --format json=<file>)',
     );
   });
-  return shallow(parseReport(text, file), file);
+  return refuseDeep(parseReport(text, file), file);
 }
 
 /** `sg-audit merge`: shard reports in, one report out, the exit code of one audit over them all. */
@@ -430,7 +371,7 @@ async function runMerge(files: readonly string[], flags: MergeFlags, io: Io): Pr
   const plans = planOutputs(flags.format ?? [], flags.output);
   displayFilter(flags);
   // Never write a report over a shard it was merged from, nor over the baseline.
-  await checkOutputPaths(plans, filesRead(io, { shards: files, ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}) }));
+  await checkOutputPaths(plans, filesRead(io.cwd ?? process.cwd(), { shards: files, ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}) }));
   const reports: AuditReport[] = [];
   for (const file of files) reports.push(await readShard(file));
   const baseline = flags.baseline !== undefined ? await readBaseline(flags.baseline) : undefined;
@@ -456,7 +397,7 @@ async function runExposure(flags: ExposureFlags, io: Io): Promise<number> {
   // The config's options grade risk as the audit would; a bad config stops here (exit 2).
   const config = await loadConfig(flags.config, io.cwd ?? process.cwd(), RULES);
   const configRead = config.file !== undefined ? { config: config.file } : {};
-  if (flags.output) await checkOutputPath(flags.output, filesRead(io, { ...configRead, inputs: flags.input ?? [] }));
+  if (flags.output) await checkOutputPath(flags.output, filesRead(io.cwd ?? process.cwd(), { ...configRead, inputs: flags.input ?? [] }));
   const catalog = effectiveRules(RULES, config.rules);
   const exposed = catalog.find((r) => r.rule === instanceExposedToInternet);
   if (!exposed) throw new Error('instance-exposed-to-internet is missing from the rule catalog');
@@ -467,7 +408,7 @@ async function runExposure(flags: ExposureFlags, io: Io): Promise<number> {
   const snapshot = flags.input
     ? await loadInputs(flags.input, { regions: flags.region ?? [] })
     : await collectLiveSnapshot(flags, kinds, io);
-  if (flags.output && snapshot.source === 'file') await checkOutputPath(flags.output, filesRead(io, { ...configRead, inputs: snapshot.inputs }));
+  if (flags.output && snapshot.source === 'file') await checkOutputPath(flags.output, filesRead(io.cwd ?? process.cwd(), { ...configRead, inputs: snapshot.inputs }));
   const model = normalize(snapshot);
   const missing = missingData(model, required);
   if (missing.length > 0) {

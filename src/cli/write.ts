@@ -112,6 +112,16 @@ export async function checkOutputPath(path: string, reads: readonly ReadFile[]):
   if (!parent?.isDirectory()) throw usageError(`--output ${path}: directory ${dirname(path)} does not exist`, 'create it first');
 }
 
+/** The files a run reads, by role: never an output (src/cli/write.ts). */
+export function filesRead(cwd: string, of: { inputs?: readonly string[]; config?: string; baseline?: string; shards?: readonly string[] }): ReadFile[] {
+  return [
+    ...(of.inputs ?? []).map((path) => ({ path, role: 'an input file' })),
+    ...(of.config !== undefined ? [{ path: resolve(cwd, of.config), role: 'the config file' }] : []),
+    ...(of.baseline !== undefined ? [{ path: of.baseline, role: 'the baseline' }] : []),
+    ...(of.shards ?? []).map((path) => ({ path, role: 'a report being merged' })),
+  ];
+}
+
 // Pieces are gathered into writes of about this many characters: a write per piece (per finding)
 // would cost more than holding a megabyte.
 const WRITE_CHARS = 1 << 20;

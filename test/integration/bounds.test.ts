@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { collectLive } from '../../src/collect/live.js';
 import { DEFAULT_SWEEP_BOUNDS } from '../../src/collect/retry.js';
-import { sweepBoundsOf } from '../../src/cli/main.js';
+import { sweepBoundsOf } from '../../src/cli/live-bounds.js';
 import { DATA_KINDS } from '../../src/model/kinds.js';
 import type { AuditReport } from '../../src/report/types.js';
 import { fakeAwsHome, runBin, runMain, useFakeAwsProfile } from '../helpers/cli.js';
