@@ -42,6 +42,18 @@ describe('a field of megabytes, in every format', () => {
     });
   }
 
+  // A renderer that spread a 64 MB text into an array of characters would need more than 600 MB for
+  // it alone: each format is run in such a heap (the Markdown renderer did, until its shortening
+  // looked at the start of a text only).
+  const big = hugeInput(64 * 1024 * 1024);
+  for (const format of FORMATS.filter((f) => f !== 'table')) {
+    test(`${format}: a 64 MB GroupName and Description within a 600 MB heap`, async () => {
+      const { code, stdout, stderr } = await runBin(['--input', big, '--region', 'us-east-1', '--format', format, '--quiet'], { NODE_OPTIONS: '--max-old-space-size=600' });
+      assert.equal(code, 1, stderr.slice(0, 500));
+      assert.ok(stdout.length < 200_000, `${stdout.length} characters`);
+    });
+  }
+
   test('a 200 MB GroupName in the table: exit 1 and a small report, within a 1 GB heap', async () => {
     const file = hugeInput(200 * 1024 * 1024);
     const { code, stdout, stderr } = await runBin(['--input', file, '--region', 'us-east-1', '--format', 'table', '--quiet'], { NODE_OPTIONS: '--max-old-space-size=1024' });
