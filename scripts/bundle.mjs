@@ -5,9 +5,10 @@
 // config parser and the AWS SDK load only when a run needs them (an offline audit never loads
 // the SDK). lib/bundle-meta.json records which output files hold which packages (the tests use it
 // to prove the SDK stays unloaded offline), and lib/THIRD-PARTY-LICENSES.txt the bundled
-// packages' licenses.
+// packages' licenses, and lib/aws-partitions.json the SDK's list of regions (read as data).
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,6 +56,15 @@ for (const [file, output] of Object.entries(result.metafile.outputs)) {
   outputs[relative(out, join(root, file))] = { bytes: output.bytes, packages: [...names].sort() };
 }
 writeFileSync(join(out, 'bundle-meta.json'), `${JSON.stringify({ outputs }, null, 1)}\n`);
+
+// The AWS SDK's partitions data (the regions it knows), beside the bundle as a plain JSON file:
+// src/collect/regions.ts reads it to check --region without loading the SDK. Found where
+// regions.ts looks for it in node_modules (its PARTITIONS_FILE; a test keeps the two the same).
+const requireHere = createRequire(import.meta.url);
+const sdkCore = createRequire(requireHere.resolve('@aws-sdk/client-ec2/package.json')).resolve('@aws-sdk/core/package.json');
+const partitionsSource = readFileSync(join(dirname(sdkCore), 'dist-es/submodules/client/util-endpoints/lib/aws/partitions.js'), 'utf8');
+const partitions = JSON.parse(partitionsSource.slice(partitionsSource.indexOf('{'), partitionsSource.lastIndexOf('}') + 1));
+writeFileSync(join(out, 'aws-partitions.json'), `${JSON.stringify(partitions)}\n`);
 
 // Every bundled package's name, version, licence and licence text.
 const notices = [];

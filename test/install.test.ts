@@ -4,7 +4,7 @@
 // to an address off this machine.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -48,6 +48,11 @@ function assertWorks(bin: string, env: NodeJS.ProcessEnv, demo: string): void {
   assert.equal(audit.code, 1, audit.stderr);
   assert.equal(audit.stderr, '');
   assert.equal((JSON.parse(audit.stdout) as { summary: { findings: number } }).summary.findings > 0, true);
+  // The SDK's region list ships beside the bundle (lib/aws-partitions.json): a typo is caught without node_modules.
+  writeFileSync(join(elsewhere, 'sgs.json'), JSON.stringify({ SecurityGroups: [{ GroupId: 'sg-1', GroupName: 'x', IpPermissions: [] }] }));
+  const typo = sh(bin, ['--input', join(elsewhere, 'sgs.json'), '--region', 'us-eest-1'], elsewhere, env);
+  assert.equal(typo.code, 2, typo.stderr);
+  assert.match(typo.stderr, /did you mean us-east-1\?/);
 }
 
 describe('installs', { concurrency: false }, () => {

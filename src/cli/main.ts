@@ -17,7 +17,6 @@ import { applySuppressions } from '../engine/suppress.js';
 import { inputError, isSgAuditError, usageError } from '../errors.js';
 import { DATA_KIND_INFO, DATA_KINDS, type DataKind } from '../model/kinds.js';
 import { normalize } from '../model/normalize.js';
-import { readFile } from 'node:fs/promises';
 import { compareWithBaseline } from '../engine/baseline.js';
 import { buildReport } from '../report/build.js';
 import { applyDisplay } from '../report/display.js';
@@ -28,14 +27,16 @@ import { mergeReports, parseReport } from '../report/merge.js';
 import { parseBaselineReport } from '../report/read-baseline.js';
 import type { AuditReport } from '../report/types.js';
 import { explainRule, renderRuleList } from '../report/render-rules.js';
-import { forTerminal } from '../report/sanitize.js';
+import { forErrorLine, forTerminal } from '../report/sanitize.js';
 import { causeLine, groupErrors, unevaluatedLine } from '../report/error-causes.js';
 import { closest } from '../suggest.js';
 import { VERSION } from '../version.js';
 import { planOutputs, type OutputPlan } from './outputs.js';
 import { SCOPE_KIND, type Severity } from '../rules-kit/types.js';
 import { createProgram, type AuditFlags, type CollectFlags, type ExposureFlags, type LiveFlags, type MergeFlags } from './program.js';
-import { checkOutputPath, writeFileAtomic, writeFilesAtomic, writeText } from './write.js';
+import { checkOutputPath, filesRead, writeFileAtomic, writeFilesAtomic, writeText, type ReadFile } from './write.js';
+import { sweepBoundsOf } from './live-bounds.js';
+import { readReportText, refuseDeep } from './read-report.js';
 
 export interface OutStream {
   write(text: string): unknown;
@@ -136,6 +137,7 @@ function displayFilter(flags: { minSeverity?: string; onlyNew?: boolean; baselin
 }
 
 async function collectLiveSnapshot(flags: LiveFlags & { quiet?: boolean }, kinds: readonly DataKind[], io: Io, shard?: ShardSpec): Promise<RawSnapshot> {
+  const sweep = sweepBoundsOf(flags, io.env);
   const { collectLive } = await import('../collect/live.js');
   const progress = new Progress(io.stderr, Boolean(io.stderr.isTTY) && !flags.quiet);
   try {
@@ -148,6 +150,7 @@ async function collectLiveSnapshot(flags: LiveFlags & { quiet?: boolean }, kinds
       ...(endpointUrl ? { endpointUrl } : {}),
       ...(assume ? { assume } : {}),
       ...(shard ? { shard } : {}),
+      sweep,
       onProgress: progress.onEvent,
     });
   } finally {
@@ -192,8 +195,8 @@ function unknownCommand(word: string, commands: readonly string[]) {
  */
 function printErrors(io: Io, errors: readonly AuditError[]): void {
   const { causes, unevaluated } = groupErrors(errors);
-  for (const cause of causes) io.stderr.write(`sg-audit: error: ${forTerminal(causeLine(cause))}\n`);
-  for (const entry of unevaluated) io.stderr.write(`sg-audit: error: ${forTerminal(unevaluatedLine(entry))}\n`);
+  for (const cause of causes) io.stderr.write(`sg-audit: error: ${forErrorLine(causeLine(cause))}\n`);
+  for (const entry of unevaluated) io.stderr.write(`sg-audit: error: ${forErrorLine(unevaluatedLine(entry))}\n`);
 }
 
 /** "FAIL: 20 findings at or above high (exit 1)": a report's verdict in one line. */
@@ -206,21 +209,22 @@ function verdictText(report: AuditReport): string {
 
 function warn(io: Io, quiet: boolean | undefined, lines: readonly string[]): void {
   if (quiet) return;
-  for (const line of lines) io.stderr.write(`sg-audit: warning: ${forTerminal(line)}\n`);
+  for (const line of lines) io.stderr.write(`sg-audit: warning: ${forErrorLine(line)}\n`);
 }
 
 async function readBaseline(file: string) {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw usageError(
+  const text = await readReportText(file, (error) => {
+    return usageError(
       `cannot read --baseline ${file}: ${error.code === 'ENOENT' ? 'no such file' : (error.code ?? error.message)}`,
       'give the JSON report of an earlier run (sg-audit --format json=<file>)',
     );
   });
-  return parseBaselineReport(text, file);
+  return refuseDeep(parseBaselineReport(text, file), file);
 }
 
-async function checkOutputPaths(plans: readonly OutputPlan[], inputs: readonly string[]): Promise<void> {
-  for (const plan of plans) if (plan.file !== undefined) await checkOutputPath(plan.file, inputs);
+/** Every output is checked against every file the run reads: none may be written over. */
+async function checkOutputPaths(plans: readonly OutputPlan[], reads: readonly ReadFile[]): Promise<void> {
+  for (const plan of plans) if (plan.file !== undefined) await checkOutputPath(plan.file, reads);
 }
 
 /** --input or the live flags, not both; checked before anything is read or called. */
@@ -229,9 +233,6 @@ function checkSourceFlags(flags: LiveFlags & { input?: string[] }): void {
     throw usageError('--input audits saved files; --profile, --endpoint-url, --role-arn and --accounts are for live audits', 'use one or the other');
   }
   if (!flags.input) assumePlan(flags);
-  if (flags.input && (flags.region?.length ?? 0) > 1) {
-    throw usageError('with --input, --region names the region of files whose data does not say; give one', 'e.g. --region us-east-1');
-  }
 }
 
 /** --shard, checked before anything is read or called: it splits what a live audit collects. */
@@ -255,15 +256,16 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   const exposureContext = flags.exposureContext !== false && config.exposureContext !== false;
   const plans = planOutputs(flags.format ?? [], flags.output);
   displayFilter(flags);
-  await checkOutputPaths(plans, flags.input ?? []);
+  const reads = { ...(config.file !== undefined ? { config: config.file } : {}), ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}) };
+  await checkOutputPaths(plans, filesRead(io.cwd ?? process.cwd(), { ...reads, inputs: flags.input ?? [] }));
   // Read before collecting: a wrong baseline path must not cost a live sweep of every region.
   const baseline = flags.baseline !== undefined ? await readBaseline(flags.baseline) : undefined;
 
   const startedAt = io.now();
   const snapshot = flags.input
-    ? await loadInputs(flags.input, flags.region?.[0] ? { region: flags.region[0] } : {})
+    ? await loadInputs(flags.input, { regions: flags.region ?? [] })
     : await collectLiveSnapshot(flags, dataKindsFor(rules, { exposureContext }), io, shard);
-  if (snapshot.source === 'file') await checkOutputPaths(plans, snapshot.inputs);
+  if (snapshot.source === 'file') await checkOutputPaths(plans, filesRead(io.cwd ?? process.cwd(), { ...reads, inputs: snapshot.inputs }));
 
   const model = normalize(snapshot);
   if (snapshot.source === 'file') {
@@ -346,9 +348,9 @@ async function emitReport(
   // JSON comes in pieces, rendered as they are written.
   for (const { plan, text } of rendered) if (plan.file === undefined) writeText(io.stdout, text);
   const files = rendered.flatMap(({ plan, text }) => (plan.file === undefined ? [] : [{ path: plan.file, text, format: plan.format }]));
-  await writeFilesAtomic(files);
+  await writeFilesAtomic(files, io);
   // What a report left out (docs/formats.md): shown even with --quiet, since the file alone would not say it to anyone.
-  for (const note of notes) io.stderr.write(`sg-audit: warning: ${forTerminal(note)}\n`);
+  for (const note of notes) io.stderr.write(`sg-audit: warning: ${forErrorLine(note)}\n`);
 
   // The table shows warnings itself; other formats need them on stderr. Errors always go there.
   if (!plans.some((p) => p.format === 'table' && p.file === undefined)) warn(io, flags.quiet, report.warnings);
@@ -360,21 +362,21 @@ async function emitReport(
 }
 
 async function readShard(file: string): Promise<AuditReport> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw usageError(
+  const text = await readReportText(file, (error) => {
+    return usageError(
       `cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'it is a directory' : (error.code ?? error.message)}`,
       'give the JSON reports of the shards (sg-audit --format json=<file>)',
     );
   });
-  return parseReport(text, file);
+  return refuseDeep(parseReport(text, file), file);
 }
 
 /** `sg-audit merge`: shard reports in, one report out, the exit code of one audit over them all. */
 async function runMerge(files: readonly string[], flags: MergeFlags, io: Io): Promise<number> {
   const plans = planOutputs(flags.format ?? [], flags.output);
   displayFilter(flags);
-  // Never write a report over a shard it was merged from.
-  await checkOutputPaths(plans, files);
+  // Never write a report over a shard it was merged from, nor over the baseline.
+  await checkOutputPaths(plans, filesRead(io.cwd ?? process.cwd(), { shards: files, ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}) }));
   const reports: AuditReport[] = [];
   for (const file of files) reports.push(await readShard(file));
   const baseline = flags.baseline !== undefined ? await readBaseline(flags.baseline) : undefined;
@@ -397,9 +399,10 @@ async function runMerge(files: readonly string[], flags: MergeFlags, io: Io): Pr
  */
 async function runExposure(flags: ExposureFlags, io: Io): Promise<number> {
   checkSourceFlags(flags);
-  if (flags.output) await checkOutputPath(flags.output, flags.input ?? []);
   // The config's options grade risk as the audit would; a bad config stops here (exit 2).
   const config = await loadConfig(flags.config, io.cwd ?? process.cwd(), RULES);
+  const configRead = config.file !== undefined ? { config: config.file } : {};
+  if (flags.output) await checkOutputPath(flags.output, filesRead(io.cwd ?? process.cwd(), { ...configRead, inputs: flags.input ?? [] }));
   const catalog = effectiveRules(RULES, config.rules);
   const exposed = catalog.find((r) => r.rule === instanceExposedToInternet);
   if (!exposed) throw new Error('instance-exposed-to-internet is missing from the rule catalog');
@@ -408,9 +411,9 @@ async function runExposure(flags: ExposureFlags, io: Io): Promise<number> {
   const required = [...new Set<DataKind>([SCOPE_KIND[meta.scope], ...meta.requires])];
 
   const snapshot = flags.input
-    ? await loadInputs(flags.input, flags.region?.[0] ? { region: flags.region[0] } : {})
+    ? await loadInputs(flags.input, { regions: flags.region ?? [] })
     : await collectLiveSnapshot(flags, kinds, io);
-  if (flags.output && snapshot.source === 'file') await checkOutputPath(flags.output, snapshot.inputs);
+  if (flags.output && snapshot.source === 'file') await checkOutputPath(flags.output, filesRead(io.cwd ?? process.cwd(), { ...configRead, inputs: snapshot.inputs }));
   const model = normalize(snapshot);
   const missing = missingData(model, required);
   if (missing.length > 0) {
@@ -440,7 +443,7 @@ async function runExposure(flags: ExposureFlags, io: Io): Promise<number> {
           chalk: new Chalk({ level: flags.output ? 0 : colorLevel(flags.color, io.env, toTerminal) }),
           width: reportWidth(io, toTerminal),
         });
-  if (flags.output) await writeFileAtomic(flags.output, text);
+  if (flags.output) await writeFileAtomic(flags.output, text, io);
   else io.stdout.write(text);
 
   warn(io, flags.quiet, [...snapshot.warnings, ...model.warnings]);
@@ -452,7 +455,7 @@ async function runCollect(flags: CollectFlags, io: Io): Promise<number> {
   if (flags.output) await checkOutputPath(flags.output, []);
   const snapshot = await collectLiveSnapshot(flags, DATA_KINDS, io);
   const text = serializeSnapshot(snapshot, { version: VERSION, collectedAt: io.now().toISOString() });
-  if (flags.output) await writeFileAtomic(flags.output, text);
+  if (flags.output) await writeFileAtomic(flags.output, text, io);
   else io.stdout.write(text);
   warn(io, flags.quiet, snapshot.warnings);
   const failures: AuditError[] = snapshot.scopes.flatMap((scope) =>
@@ -506,18 +509,19 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       // --help, help, --version. Commander takes help's exit code from process.exitCode, which is
       // not ours to read: showing help is a success.
       if (error.exitCode === 0 || ['commander.help', 'commander.helpDisplayed', 'commander.version'].includes(error.code)) return 0;
+      // Commander quotes what was typed: escape sequences in it are shown, not obeyed.
       const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
-      io.stderr.write(`sg-audit: error: ${message} — see sg-audit --help\n`);
+      io.stderr.write(`sg-audit: error: ${forErrorLine(message)} — see sg-audit --help\n`);
       return 2;
     }
     if (isSgAuditError(error)) {
-      io.stderr.write(`sg-audit: error: ${forTerminal(error.message)}${error.hint ? ` — ${error.hint}` : ''}\n`);
+      io.stderr.write(`sg-audit: error: ${forErrorLine(error.message)}${error.hint ? ` — ${forErrorLine(error.hint)}` : ''}\n`);
       if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
       return error.exitCode;
     }
     // Not ours to explain: the audit did not complete, so it must not pass.
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`sg-audit: error: unexpected failure: ${forTerminal(message.split('\n')[0] ?? '')} — run with --debug for details and report it\n`);
+    io.stderr.write(`sg-audit: error: unexpected failure: ${forErrorLine(message.split('\n')[0] ?? '')} — run with --debug for details and report it\n`);
     if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return 3;
   }

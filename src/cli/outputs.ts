@@ -5,6 +5,7 @@ import { extname, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { FORMAT_BY_EXTENSION, FORMATS, isFormat, type Format } from '../report/formats.js';
 import { closest } from '../suggest.js';
+import { streamNamed } from './write.js';
 
 export interface OutputPlan {
   readonly format: Format;
@@ -12,10 +13,14 @@ export interface OutputPlan {
   readonly file?: string;
 }
 
+/** `-` and `/dev/stdout` are stdout itself, not files to replace (src/cli/write.ts). */
+const stdoutOrFile = (file: string | undefined) => (file !== undefined && streamNamed(file) === 'stdout' ? undefined : file);
+
 function parseFormatSpec(spec: string): OutputPlan {
   const eq = spec.indexOf('=');
   const name = (eq < 0 ? spec : spec.slice(0, eq)).trim().toLowerCase();
-  const file = eq < 0 ? undefined : spec.slice(eq + 1);
+  const given = eq < 0 ? undefined : spec.slice(eq + 1);
+  const file = stdoutOrFile(given);
   if (!isFormat(name)) {
     const guess = closest(name, FORMATS);
     throw usageError(
@@ -23,7 +28,7 @@ function parseFormatSpec(spec: string): OutputPlan {
       `use one of ${FORMATS.join(', ')}, optionally with =<file>`,
     );
   }
-  if (file !== undefined && file.trim() === '') throw usageError(`--format ${spec}: no file after "="`, `e.g. --format ${name}=report.${name}`);
+  if (given !== undefined && given.trim() === '') throw usageError(`--format ${spec}: no file after "="`, `e.g. --format ${name}=report.${name}`);
   return file === undefined ? { format: name } : { format: name, file };
 }
 
@@ -36,7 +41,8 @@ export function formatForFile(file: string): Format | undefined {
  * Every report of the run. At most one goes to stdout (or to --output); the others name their
  * file. With no --format, the format comes from --output's extension, else it is the table.
  */
-export function planOutputs(formatSpecs: readonly string[], output: string | undefined): OutputPlan[] {
+export function planOutputs(formatSpecs: readonly string[], outputFlag: string | undefined): OutputPlan[] {
+  const output = stdoutOrFile(outputFlag);
   if (formatSpecs.length === 0) return [output === undefined ? { format: 'table' } : { format: formatForFile(output) ?? 'table', file: output }];
   const plans = formatSpecs.map(parseFormatSpec);
   const toStdout = plans.filter((p) => p.file === undefined);

@@ -16,6 +16,10 @@ export interface LiveFlags {
   /** Account ids, or ["organization"]. */
   accounts?: string[];
   externalId?: string;
+  /** --max-pages: pages one paginated call may take (also SG_AUDIT_MAX_PAGES). */
+  maxPages?: string;
+  /** --sweep-timeout: time one data kind may take per account × region (also SG_AUDIT_SWEEP_TIMEOUT). */
+  sweepTimeout?: string;
 }
 
 export interface AuditFlags extends LiveFlags {
@@ -188,7 +192,9 @@ function addLiveOptions(command: Command): Command {
     .option('--endpoint-url <url>', 'custom EC2 endpoint (also AWS_ENDPOINT_URL_EC2; with --role-arn it serves STS and Organizations too)')
     .option('--role-arn <arn>', 'assume this role to audit; with --accounts, "{account}" in it stands for each account, e.g. arn:aws:iam::{account}:role/SgAudit')
     .option('--accounts <id...>', 'the accounts to audit through --role-arn, or "organization" for every active account (Organizations ListAccounts)')
-    .option('--external-id <id>', 'the external id the role\'s trust policy requires');
+    .option('--external-id <id>', 'the external id the role\'s trust policy requires')
+    .option('--max-pages <n>', 'most pages one call may take before it fails as a collection error (default 10000; also SG_AUDIT_MAX_PAGES)')
+    .option('--sweep-timeout <time>', 'most time one data kind may take per account and region, e.g. 30m or 900s (default 30m; also SG_AUDIT_SWEEP_TIMEOUT)');
 }
 
 function addAuditOptions(command: Command, handlers: Handlers): Command {

@@ -34,6 +34,7 @@ port.on('message', (request: ScopeRequest | 'close') => {
     credentials: () => Promise.resolve(request.credentials),
     listKinds: request.listKinds,
     retry: { policy: init.retry, pace: new Pace(REAL_CLOCK, init.retry), limiter, clock: REAL_CLOCK },
+    sweep: init.sweep,
   }).then(
     (scope) => post({ type: 'done', id: request.id, scope }),
     (error: unknown) => post({ type: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error) }),

@@ -8,7 +8,8 @@ import { availableParallelism } from 'node:os';
 import { collectionError, usageError } from '../errors.js';
 import { DATA_KINDS, DATA_KIND_INFO, type DataKind } from '../model/kinds.js';
 import type { CollectionError } from '../model/types.js';
-import { DEFAULT_RETRY, Limiter, Pace, REAL_CLOCK, isParseError, withRetry, type Clock, type RetryContext, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, DEFAULT_SWEEP_BOUNDS, Limiter, Pace, REAL_CLOCK, isParseError, withRetry, type Clock, type RetryContext, type RetryPolicy, type SweepBounds } from './retry.js';
+import { isSdkRegion, sdkRegions, unknownRegionError } from './regions.js';
 import { selectShard, type ShardPlan, type ShardSpec } from './shard.js';
 import type { RawKindResult, RawScope, RawSnapshot } from './types.js';
 
@@ -25,6 +26,8 @@ export interface LivePlan {
   /** Requests in flight at once, across every account and region. */
   readonly maxInFlight?: number;
   readonly retry?: RetryPolicy;
+  /** The most pages, and the most time, one data kind may take in one account × region. */
+  readonly sweep?: SweepBounds;
   /** How long one request may take before it fails (and is retried). */
   readonly requestTimeoutMs?: number;
   /** Tests inject a clock; the run uses the real one. */
@@ -80,6 +83,8 @@ const HINTS: Readonly<Record<string, string>> = {
   ECONNREFUSED: 'nothing answered at the endpoint; check --endpoint-url and the network',
   ENOTFOUND: 'the endpoint host name does not resolve; check --region, --endpoint-url and DNS',
   MalformedResponse: 'the endpoint answered with something that is not an EC2 response; check --endpoint-url or a proxy',
+  PageLimitExceeded: 'the endpoint kept handing out page tokens; if the account really holds this many, raise --max-pages (or SG_AUDIT_MAX_PAGES)',
+  SweepTimeout: 'the call took longer than its deadline; raise --sweep-timeout (or SG_AUDIT_SWEEP_TIMEOUT), or run again when EC2 is less busy',
 };
 
 /** Hints that depend on the operation as well as the code, keyed `Operation Code`. */
@@ -161,6 +166,47 @@ async function resolveRegions(sdk: Sdk, plan: LivePlan, home: string, credential
   } finally {
     client.destroy();
   }
+}
+
+/**
+ * A named region the AWS SDK does not know is a typo or a region newer than the SDK: the
+ * account's own list (DescribeRegions with AllRegions, asked in a region the SDK knows) tells
+ * which. Unknown to both, or unknown to the SDK when the list cannot be read, is exit 2 with the
+ * closest name; nothing is collected first.
+ */
+async function checkRegionNames(sdk: Sdk, plan: LivePlan, env: NodeJS.ProcessEnv, credentials: unknown): Promise<void> {
+  const named = [...new Set(plan.regions.filter((r) => r !== 'all'))];
+  const unknown = named.filter((r) => !isSdkRegion(r));
+  if (unknown.length === 0) return;
+  const fallback = await resolveDefaultRegion(sdk, plan, env).catch(() => undefined);
+  const askIn = named.find(isSdkRegion) ?? (fallback !== undefined && isSdkRegion(fallback) ? fallback : 'us-east-1');
+  const client = new sdk.EC2Client({
+    region: askIn,
+    credentials: credentials as never,
+    maxAttempts: 3,
+    logger: SILENT_LOGGER as never,
+    ...(plan.endpointUrl ? { endpoint: plan.endpointUrl } : {}),
+  });
+  let listed: string[] | undefined;
+  let failure: string | undefined;
+  try {
+    const { Regions } = await client.send(new sdk.DescribeRegionsCommand({ AllRegions: true }));
+    listed = (Regions ?? []).map((r) => r.RegionName).filter((n): n is string => Boolean(n));
+  } catch (error) {
+    failure = toCollectionError(error, 'DescribeRegions').code;
+  } finally {
+    client.destroy();
+  }
+  const bad = unknown.find((r) => !listed?.includes(r));
+  if (bad === undefined) return;
+  throw listed
+    ? unknownRegionError(bad, [...sdkRegions(), ...listed], 'not a region of the account, nor one the AWS SDK knows', 'check the name; `aws ec2 describe-regions --all-regions` lists them')
+    : unknownRegionError(
+        bad,
+        sdkRegions(),
+        `not a region the AWS SDK knows, and the account's region list could not be read (DescribeRegions: ${failure ?? 'failed'})`,
+        'check the name; a region newer than this sg-audit is recognized once ec2:DescribeRegions is granted',
+      );
 }
 
 /**
@@ -304,24 +350,35 @@ const PER_ID_CONCURRENCY = 4;
 /**
  * Every item of every page, or throws (a partial list is never returned). Each page is its own
  * request with its own retries, so a throttled or garbled page 40 does not restart the call.
+ * Every sweep ends: after `maxPages` pages, or once its deadline (clock time) has passed, it
+ * fails rather than page on (an endpoint that hands out a new token forever would never end).
  */
 async function drain(
   fetchPage: FetchPage,
   kind: DataKind,
   retry: RetryContext,
   onPage: () => void,
+  bounds: { readonly maxPages: number; readonly deadline: number },
 ): Promise<unknown[]> {
   const { operation, resultKey, pageSize } = DATA_KIND_INFO[kind];
   const items: unknown[] = [];
   const seen = new Set<string>();
   let token: string | undefined;
+  let pages = 0;
   do {
+    if (pages >= bounds.maxPages) {
+      throw Object.assign(new Error(`${operation} still had more pages after ${pages} (the most one sweep may take); no partial list is used`), { name: 'PageLimitExceeded' });
+    }
+    if (retry.clock.now() > bounds.deadline) {
+      throw Object.assign(new Error(`${operation} did not finish before its deadline (${pages} page(s) read); no partial list is used`), { name: 'SweepTimeout' });
+    }
     const input: PageInput = { MaxResults: pageSize, ...(token !== undefined ? { NextToken: token } : {}) };
     const page = await withRetry(async () => {
       const response = await fetchPage(input);
       // Read inside the retry: a page that is not an EC2 response is retried like a garbled one.
       return { list: pageItems(response, resultKey, operation), next: (response as { NextToken?: unknown }).NextToken };
-    }, retry);
+    }, { ...retry, deadline: bounds.deadline });
+    pages++;
     for (const item of page.list) items.push(item);
     onPage();
     const next = page.next;
@@ -478,8 +535,11 @@ export async function collectLive(plan: LivePlan): Promise<RawSnapshot> {
     );
   }
 
+  await checkRegionNames(sdk, plan, env, base);
+
   const clock = plan.clock ?? REAL_CLOCK;
   const policy = plan.retry ?? DEFAULT_RETRY;
+  const sweep = plan.sweep ?? DEFAULT_SWEEP_BOUNDS;
   // One cap on requests in flight for the whole run, across every account and region.
   const limiter = new Limiter(plan.maxInFlight ?? 64);
   const home = await homeRegion(sdk, plan, env);
@@ -537,7 +597,7 @@ export async function collectLive(plan: LivePlan): Promise<RawSnapshot> {
   const second =
     threads > 1 && reachable.length > 1
       ? await CollectionThread.start(
-          { kinds: plan.kinds, ...(plan.endpointUrl ? { endpointUrl: plan.endpointUrl } : {}), requestTimeoutMs: plan.requestTimeoutMs ?? 60_000, retry: policy, maxInFlight: plan.maxInFlight ?? 64 },
+          { kinds: plan.kinds, ...(plan.endpointUrl ? { endpointUrl: plan.endpointUrl } : {}), requestTimeoutMs: plan.requestTimeoutMs ?? 60_000, retry: policy, sweep, maxInFlight: plan.maxInFlight ?? 64 },
           plan.onProgress,
         )
       : undefined;
@@ -548,6 +608,7 @@ export async function collectLive(plan: LivePlan): Promise<RawSnapshot> {
       credentials: target.credentials,
       listKinds,
       retry: { policy, pace: new Pace(clock, policy), limiter, clock },
+      sweep,
     });
 
   let dealt = 0;
@@ -598,6 +659,7 @@ export interface WorkerInit {
   readonly endpointUrl?: string;
   readonly requestTimeoutMs: number;
   readonly retry: RetryPolicy;
+  readonly sweep: SweepBounds;
   readonly maxInFlight: number;
 }
 
@@ -676,6 +738,7 @@ interface ScopeWork {
   readonly credentials: AwsCredentials;
   readonly listKinds: readonly ListKind[];
   readonly retry: RetryContext;
+  readonly sweep: SweepBounds;
 }
 
 /** Every wanted kind of one account × region. */
@@ -684,7 +747,7 @@ export async function collectScope(
   plan: Pick<LivePlan, 'kinds' | 'endpointUrl' | 'requestTimeoutMs' | 'onProgress'>,
   work: ScopeWork,
 ): Promise<Omit<RawScope, 'accountId'>> {
-  const { region, label, retry } = work;
+  const { region, label, retry, sweep } = work;
   const client = new sdk.EC2Client({
     region,
     credentials: work.credentials as never,
@@ -700,12 +763,12 @@ export async function collectScope(
   const progress = (operation: string, pages: number, ok: boolean) =>
     plan.onProgress?.({ type: 'call-done', region: label, operation, pages, ok });
 
-  /** One paginated call: its items, or the error as one line. */
-  const call = async (kind: DataKind, fetchPage: FetchPage): Promise<{ items: unknown[] } | { error: CollectionError }> => {
+  /** One paginated call: its items, or the error as one line. `deadline`: when its kind's time is up (clock time). */
+  const call = async (kind: DataKind, fetchPage: FetchPage, deadline: number): Promise<{ items: unknown[] } | { error: CollectionError }> => {
     const operation = DATA_KIND_INFO[kind].operation;
     let count = 0;
     try {
-      const items = await drain(fetchPage, kind, retry, () => void count++);
+      const items = await drain(fetchPage, kind, retry, () => void count++, { maxPages: sweep.maxPages, deadline });
       progress(operation, count, true);
       return { items };
     } catch (error) {
@@ -715,7 +778,7 @@ export async function collectScope(
   };
 
   const listKind = async (kind: ListKind): Promise<RawKindResult> => {
-    const out = await call(kind, LIST_CALLS[kind](sdk, client));
+    const out = await call(kind, LIST_CALLS[kind](sdk, client), retry.clock.now() + sweep.timeoutMs);
     return 'error' in out ? { status: 'error', error: out.error } : { status: 'ok', parts: [{ items: out.items }] };
   };
 
@@ -739,11 +802,13 @@ export async function collectScope(
     if (ids.length > 0) plan.onProgress?.({ type: 'calls-added', region: label, operation, count: ids.length });
     // The first failure fails the kind (never a partial list), so the calls not yet started are dropped.
     let failure: CollectionError | undefined;
+    // One deadline for all of the kind's calls in this scope, as for a list kind's sweep.
+    const deadline = retry.clock.now() + sweep.timeoutMs;
     let started = 0;
     const perId = await mapBounded(ids, PER_ID_CONCURRENCY, async (id) => {
       if (failure) return [];
       started++;
-      const out = await call(kind, spec.fetch(sdk, client, id));
+      const out = await call(kind, spec.fetch(sdk, client, id), deadline);
       if ('error' in out) {
         failure ??= { ...out.error, message: `${out.error.message} (${perItemOf} ${id})` };
         return [];

@@ -33,6 +33,25 @@ export const DEFAULT_RETRY: RetryPolicy = {
   paceMaxMs: 2_000,
 };
 
+/**
+ * What one sweep (one data kind in one account × region) may take before it fails as a
+ * collection error: every run ends, even against an endpoint that pages forever.
+ */
+export interface SweepBounds {
+  /** Pages of one paginated call. */
+  readonly maxPages: number;
+  /** Time for all of one kind's calls in one account × region, from the first request. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * 10,000 pages is 10 million items at 1,000 a page: a thousand times the largest accounts (50k
+ * groups, a few hundred thousand rules are tens to hundreds of pages), while a broken endpoint is
+ * cut off after minutes. 30 minutes is ten times a 3-minute retry deadline, and far more than a
+ * sweep of hundreds of pages takes even while throttled.
+ */
+export const DEFAULT_SWEEP_BOUNDS: SweepBounds = { maxPages: 10_000, timeoutMs: 30 * 60_000 };
+
 const THROTTLING = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'SlowDown']);
 const TRANSIENT = new Set([
   'InternalError',
@@ -146,6 +165,8 @@ export interface RetryContext {
   readonly clock: Clock;
   /** Told of every retry (for progress and tests). */
   readonly onRetry?: (reason: 'throttling' | 'transient', attempt: number, delayMs: number) => void;
+  /** Clock time after which no retry starts (the sweep's deadline), besides the policy's own. */
+  readonly deadline?: number;
 }
 
 /** Full-jitter exponential backoff: a uniform delay up to base × 2^(attempt-1), capped. */
@@ -167,7 +188,8 @@ export async function withRetry<T>(request: () => Promise<T>, ctx: RetryContext)
       if (reason === 'throttling') ctx.pace.throttled();
       const delay = backoffMs(ctx.policy, attempt, ctx.clock.random());
       const allowed = reason === 'throttling' ? ctx.policy.maxAttempts : ctx.policy.maxTransientAttempts;
-      if (!reason || attempt >= allowed || ctx.clock.now() + delay - started > ctx.policy.deadlineMs) throw error;
+      const retryAt = ctx.clock.now() + delay;
+      if (!reason || attempt >= allowed || retryAt - started > ctx.policy.deadlineMs || (ctx.deadline !== undefined && retryAt > ctx.deadline)) throw error;
       ctx.onRetry?.(reason, attempt, delay);
       await ctx.clock.sleep(delay);
     }

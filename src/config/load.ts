@@ -2,6 +2,7 @@
 // directory), reading it, then the pure parse and validation.
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { decodeText, RESAVE_HINT, UndecodableText } from '../decode-text.js';
 import { configError } from '../errors.js';
 import type { AnyRule } from '../rules-kit/types.js';
 import { NO_CONFIG, type AuditConfig } from './types.js';
@@ -31,8 +32,10 @@ export async function findDefaultConfig(cwd: string): Promise<string | undefined
 export async function readConfigFile(path: string, shown: string, catalog: readonly AnyRule[]): Promise<AuditConfig> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = decodeText(await readFile(path));
   } catch (error) {
+    // PowerShell's `>` writes UTF-16, which is decoded; UTF-32 is named, not parsed into mojibake.
+    if (error instanceof UndecodableText) throw configError(`${shown}: ${error.message}`, RESAVE_HINT);
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
     throw configError(`${shown}: cannot read the config file: ${why}`, 'check the --config path');

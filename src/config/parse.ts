@@ -55,8 +55,53 @@ function parseYaml(text: string, file: string): unknown {
   }
 }
 
+/**
+ * The most a config file may hold. The YAML parser takes seconds and hundreds of megabytes for a
+ * megabyte of nested flow collections (`[[[…]]]`), and overflows its stack on deep ones: a bomb
+ * without aliases. A real config is a few kilobytes (a thousand suppressions are 150 KiB), and
+ * nests a handful of levels.
+ */
+export const MAX_CONFIG_CHARS = 256 * 1024;
+export const MAX_CONFIG_DEPTH = 64;
+
+/** How deep `[` and `{` nest in YAML or JSON text, quoted strings and comments left out. */
+export function flowDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      // To the closing quote: "…" escapes with a backslash, '…' doubles the quote.
+      for (i++; i < text.length; i++) {
+        if (c === '"' && text[i] === '\\') i++;
+        else if (text[i] === c) {
+          if (c === "'" && text[i + 1] === "'") i++;
+          else break;
+        }
+      }
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1] ?? ''))) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (c === '[' || c === '{') {
+      deepest = Math.max(deepest, ++depth);
+    } else if (c === ']' || c === '}') {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
 /** The file's value; an empty file (or one holding only comments) is an empty config. */
 export function parseConfigText(text: string, file: string): unknown {
+  if (text.length > MAX_CONFIG_CHARS) {
+    throw configError(
+      `${file}: the config file holds ${Math.ceil(text.length / 1024)} KiB; sg-audit reads at most ${MAX_CONFIG_CHARS / 1024} KiB`,
+      'keep rules and a few suppressions there; accept many findings with a baseline (docs/baselines.md)',
+    );
+  }
+  if (flowDepth(text) > MAX_CONFIG_DEPTH) {
+    throw configError(`${file}: lists or maps nest more than ${MAX_CONFIG_DEPTH} levels deep`, 'a config nests a few levels: see examples/sg-audit.example.yml');
+  }
   const body = text.replace(/^\uFEFF/, '');
   if (/\.json$/i.test(file)) return parseJson(body, file);
   return parseYaml(body, file) ?? {};

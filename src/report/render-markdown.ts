@@ -44,8 +44,10 @@ const ELSEWHERE = 'the JSON and HTML reports list them all';
  * a port range or a CIDR is shown whole or not at all. Text with no space to cut at is cut hard.
  */
 function shorten(text: string, max: number): string {
-  const chars = [...text];
-  if (chars.length <= max) return text;
+  if (text.length <= max) return text;
+  // `max` characters lie within the first 2 × max code units: a huge text is never spread whole.
+  const chars = [...text.slice(0, 2 * max)];
+  if (chars.length <= max && text.length <= 2 * max) return text;
   const head = chars.slice(0, max - 1).join('');
   const space = head.search(/\s\S*$/);
   return `${space > 0 ? head.slice(0, space).replace(/[\s,;:(]+$/, '') : head}…`;

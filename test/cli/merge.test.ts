@@ -286,7 +286,7 @@ describe('sg-audit merge: bad files are exit 2 with one line naming the file and
     const copy = edited(usFile, () => undefined);
     const { code, stderr } = await runMain(['merge', copy, euFile, '--format', `json=${copy}`]);
     assert.equal(code, 2);
-    assert.match(oneLine(stderr), /is also an input file/);
+    assert.match(oneLine(stderr), /is also a report being merged/);
     assert.equal(readFileSync(copy, 'utf8'), JSON.stringify(readReport(usFile), null, 2));
   });
 });

@@ -106,14 +106,34 @@ describe('loadInputs: placing files in account × region scopes', () => {
       expected: { scopes: [`${ACCOUNT}/us-east-1: instances=1 securityGroups=0`] },
     },
     {
-      name: '--region is the fallback when nothing else says',
-      input: { tree: { 'data/sgs.json': { SecurityGroups: [group({ id: 'sg-1' })] } }, options: { region: 'ap-south-1' } },
+      name: 'one --region is the fallback when nothing else says',
+      input: { tree: { 'data/sgs.json': { SecurityGroups: [group({ id: 'sg-1' })] } }, options: { regions: ['ap-south-1'] } },
       expected: { scopes: [`${ACCOUNT}/ap-south-1: securityGroups=1`] },
     },
     {
-      name: 'the data wins over --region',
-      input: { tree: { 'data/sgs.json': { SecurityGroups: [sgWithArn('eu-west-3', 'sg-1')] } }, options: { region: 'ap-south-1' } },
-      expected: { scopes: [`${ACCOUNT}/eu-west-3: securityGroups=1`] },
+      name: 'the data wins over --region for the files it places; --region narrows to its region, saying what it left out',
+      input: {
+        tree: { 'data/sgs.json': { SecurityGroups: [group({ id: 'sg-1' })] }, 'other/sgs.json': { SecurityGroups: [sgWithArn('eu-west-3', 'sg-2')] } },
+        options: { regions: ['ap-south-1'] },
+      },
+      expected: { scopes: [`${ACCOUNT}/ap-south-1: securityGroups=1`], warnings: [/--region: left out region of the input not named: eu-west-3/] },
+    },
+    {
+      name: 'several --region narrow a multi-region input to those regions',
+      input: {
+        tree: {
+          'a/sgs.json': { SecurityGroups: [sgWithArn('us-east-1', 'sg-1')] },
+          'b/sgs.json': { SecurityGroups: [sgWithArn('eu-west-1', 'sg-2')] },
+          'c/sgs.json': { SecurityGroups: [sgWithArn('ap-south-1', 'sg-3')] },
+        },
+        options: { regions: ['eu-west-1', 'ap-south-1'] },
+      },
+      expected: { scopes: [`${ACCOUNT}/ap-south-1: securityGroups=1`, `${ACCOUNT}/eu-west-1: securityGroups=1`], warnings: [/left out region of the input not named: us-east-1/] },
+    },
+    {
+      name: '--region all offline is every region of the input',
+      input: { tree: { 'a/sgs.json': { SecurityGroups: [sgWithArn('us-east-1', 'sg-1'), sgWithArn('eu-west-1', 'sg-2')] } }, options: { regions: ['all'] } },
+      expected: { scopes: [`${ACCOUNT}/eu-west-1: securityGroups=1`, `${ACCOUNT}/us-east-1: securityGroups=1`], warnings: [] },
     },
     {
       name: 'no region anywhere: "unknown" with a warning',
@@ -130,12 +150,12 @@ describe('loadInputs: placing files in account × region scopes', () => {
       expected: { scopes: [`${ACCOUNT}/eu-west-1: securityGroups=1`, `${ACCOUNT}/us-east-1: securityGroups=2`], warnings: [] },
     },
     {
-      name: 'a file mixing two regions with --region given adds no scope for --region',
+      name: 'a file mixing two regions with --region given keeps the region named',
       input: {
         tree: { 'data/sgs.json': { SecurityGroups: [sgWithArn('us-east-1', 'sg-1'), sgWithArn('eu-west-1', 'sg-2')] } },
-        options: { region: 'ap-south-1' },
+        options: { regions: ['eu-west-1'] },
       },
-      expected: { scopes: [`${ACCOUNT}/eu-west-1: securityGroups=1`, `${ACCOUNT}/us-east-1: securityGroups=1`], warnings: [] },
+      expected: { scopes: [`${ACCOUNT}/eu-west-1: securityGroups=1`], warnings: [/left out region of the input not named: us-east-1/] },
     },
     {
       name: 'a file mixing two regions inside a region directory',

@@ -51,7 +51,9 @@ export type Fault =
   | { kind: 'error'; status: number; code: string; message?: string }
   | { kind: 'delay'; ms: number }
   | { kind: 'malformed' }
-  | { kind: 'truncated' };
+  | { kind: 'truncated' }
+  /** A broken endpoint: the page as usual, with a new NextToken every time, so the list never ends. */
+  | { kind: 'endlessToken' };
 
 export interface FaultContext {
   action: string;
@@ -742,7 +744,11 @@ export async function startFakeEc2(options: FakeEc2Options): Promise<FakeEc2> {
         const items = spec.select({ params, fixture, account, region });
         const page = items.slice(offset, offset + size);
         let next = '';
-        if (offset + page.length < items.length) {
+        if (fault?.kind === 'endlessToken') {
+          const id = `endless-${randomUUID()}`;
+          tokens.set(id, { scope, offset, page: (state?.page ?? 0) + 1 });
+          next = `<nextToken>${escapeXml(id)}</nextToken>`;
+        } else if (offset + page.length < items.length) {
           // Real tokens are base64 with '+', '/' and '='; a collector must pass them back verbatim.
           const id = Buffer.concat([Buffer.from([0xfb, 0xff]), randomBytes(15)]).toString('base64');
           tokens.set(id, { scope, offset: offset + page.length, page: (state?.page ?? 0) + 1 });
