@@ -5,6 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 
 const root = 'dist/test';
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -24,7 +25,11 @@ if (files.length === 0) {
   console.error(`no test files matched under ${root}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...passThrough, ...files], {
+// Test files run side by side, two at least: most of them wait on child processes and local
+// endpoints, so one a core would leave a 2-core machine half idle (Node's default is one fewer than
+// the cores). --test-concurrency=N on the command line overrides it.
+const concurrency = passThrough.some((a) => a.startsWith('--test-concurrency')) ? [] : [`--test-concurrency=${Math.max(2, availableParallelism())}`];
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...concurrency, ...passThrough, ...files], {
   stdio: 'inherit',
   env: { ...process.env, SG_AUDIT_TEST: '1' },
 });
