@@ -13,7 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import type { AuditReport } from '../src/report/types.js';
-import { BIN, REPO_ROOT } from './helpers/cli.js';
+import { BIN, outputOf, REPO_ROOT } from './helpers/cli.js';
 import { MANAGEMENT, startFakeOrganization, type FakeOrganization } from './helpers/organization.js';
 
 const doc = (name: string) => readFileSync(join(REPO_ROOT, 'docs', name), 'utf8');
@@ -101,15 +101,7 @@ function installAsWritten(step: string, ws: { cwd: string; env: NodeJS.ProcessEn
 
 /** As run, without blocking: the fake endpoint these commands call answers from this process. */
 function runAsync(command: string, ws: { cwd: string; env: NodeJS.ProcessEnv }, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', command], { cwd: ws.cwd, env: { ...ws.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return outputOf(spawn('/bin/sh', ['-c', command], { cwd: ws.cwd, env: { ...ws.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 const readJson = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;

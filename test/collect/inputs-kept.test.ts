@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import { loadInputs, mergeDuplicates } from '../../src/collect/files.js';
 import { decodeText, detectEncoding } from '../../src/decode-text.js';
 import { ACCOUNT, group, tcp, vpc } from '../helpers/builders.js';
-import { BIN, REPO_ROOT, runMain, type RunResult } from '../helpers/cli.js';
+import { BIN, outputOf, REPO_ROOT, runMain, type RunResult } from '../helpers/cli.js';
 
 const scratch = () => {
   const dir = mkdtempSync(join(tmpdir(), 'sg-audit-inputs-'));
@@ -73,19 +73,13 @@ describe('an unreadable part of the input is an input error', () => {
   /** Runs the CLI as an unprivileged user when this runs as root (root reads any folder). */
   function runUnprivileged(args: string[]): Promise<RunResult> {
     const asRoot = process.getuid?.() === 0;
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
+    return outputOf(
+      spawn(process.execPath, [BIN, ...args], {
         cwd: REPO_ROOT,
         env: { PATH: process.env['PATH'] ?? '', HOME: tmpdir(), NO_COLOR: '1' },
         ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+      }),
+    );
   }
 
   test('an unreadable subfolder: exit 2 naming it, not exit 3', async () => {

@@ -1,7 +1,8 @@
 // Running the CLI in tests: in-process through main() with captured streams, or as a real
 // process (the built bin/sg-audit.js) with a minimal environment — no AWS_* variables from the
 // developer's shell, and IMDS disabled so the credential chain never probes the network.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -65,8 +66,12 @@ export function runBin(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd
     ...env,
   };
   for (const [k, v] of Object.entries(fullEnv)) if (v === undefined) delete fullEnv[k];
+  return outputOf(spawn(process.execPath, [BIN, ...args], { cwd, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/** A spawned process's exit code and everything it printed, once it has ended. */
+export function outputOf(child: ChildProcessByStdio<null, Readable, Readable> | ChildProcessWithoutNullStreams): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
