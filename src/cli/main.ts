@@ -245,6 +245,22 @@ function shardFlag(flags: AuditFlags, env: NodeJS.ProcessEnv): ShardSpec | undef
 }
 
 async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
+  // A Terraform plan or CloudFormation template: the same audit over what the change makes (docs/plans.md).
+  const iacFiles = flags.input ? await (await import('../iac/detect.js')).findIacFiles(flags.input) : [];
+  if (iacFiles.length > 0) {
+    const { runIacAudit } = await import('./iac.js');
+    return runIacAudit(flags, iacFiles, {
+      io,
+      checkOutputPaths,
+      readBaseline,
+      collectLive: (liveFlags, kinds) => collectLiveSnapshot(liveFlags, kinds, io),
+      emitReport: (report, plans, outcomes) => emitReport(report, plans, outcomes, flags, io),
+      checkDisplay: () => void displayFilter(flags),
+    });
+  }
+  if (flags.context) {
+    throw usageError('--context gives the account around a plan or template; --input names no plan or template', 'audit saved account data with --input alone, or add --input plan.json (terraform show -json) or a template');
+  }
   checkSourceFlags(flags);
   const shard = shardFlag(flags, io.env);
   // The config is read first: a bad one stops the run (exit 2) before anything is collected.

@@ -24,6 +24,8 @@ export interface LiveFlags {
 
 export interface AuditFlags extends LiveFlags {
   input?: string[];
+  /** With a plan or template as --input: the account around it, as saved files (docs/plans.md). */
+  context?: string[];
   /** Each `name` or `name=file` (src/cli/outputs.ts). */
   format?: string[];
   output?: string;
@@ -198,7 +200,9 @@ function addLiveOptions(command: Command): Command {
 }
 
 function addAuditOptions(command: Command, handlers: Handlers): Command {
-  const withInput = addLiveOptions(command).option('--input <path...>', 'audit saved aws ec2 describe-* JSON files or directories instead of calling AWS');
+  const withInput = addLiveOptions(command)
+    .option('--input <path...>', 'audit saved aws ec2 describe-* JSON files or directories instead of calling AWS; or a Terraform plan (terraform show -json) or CloudFormation template')
+    .option('--context <path...>', 'with a plan or template as --input: the account it changes, as saved describe-* JSON or a snapshot (or use the live flags): existing groups, subnets, routes and what the change would newly expose');
   return addTerminalOptions(
     addReportOptions(withInput, 'the config\'s failOn, else "high"')
       .option(

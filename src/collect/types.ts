@@ -9,6 +9,19 @@ import type { ShardPlan } from './shard.js';
 export interface RawPart {
   readonly origin?: string;
   readonly items: readonly unknown[];
+  /**
+   * Resources defined by infrastructure as code (a Terraform plan, a CloudFormation template),
+   * by resource id: the file and line that define each, and its address (src/iac/).
+   */
+  readonly sources?: ReadonlyMap<string, ResourceSource>;
+}
+
+/** Where infrastructure as code defines a resource (see ResourceRef). */
+export interface ResourceSource {
+  readonly address: string;
+  /** The file that defines it: a `.tf` file or a template, else the plan. */
+  readonly origin: string;
+  readonly line?: number;
 }
 
 export type RawKindResult =

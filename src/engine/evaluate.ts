@@ -9,7 +9,7 @@ import { DATA_KIND_INFO, type DataKind } from '../model/kinds.js';
 import { pushTo } from '../model/multimap.js';
 import { shellArg } from '../rules-kit/remediation.js';
 import { unreachableBecause } from '../model/exposure-context.js';
-import { scopeKey, type AuditModel, type ResourceRef, type SecurityGroup } from '../model/types.js';
+import { scopeKey, type AuditModel, type ResourceRef, type SecurityGroup, type UnknownValue } from '../model/types.js';
 import {
   SCOPE_KIND,
   severityRank,
@@ -46,6 +46,11 @@ export interface Finding {
   readonly sources?: readonly string[];
   /** Set when exposure context lowered the severity: from what, and why (also said in the message). */
   readonly context?: FindingContext;
+  /**
+   * A plan or template audit: the values not known before apply that this finding depends on. The
+   * check assumed the worst of each, so the finding may not hold once they are known (src/iac/).
+   */
+  readonly unknown?: readonly UnknownValue[];
 }
 
 export interface FindingContext {
@@ -357,7 +362,8 @@ function toFinding(
       ruleId: meta.id,
       accountId: resource.accountId,
       region: resource.region,
-      resourceId: resource.id,
+      // Infrastructure as code: the address, which does not change when apply gives the resource its id.
+      resourceId: resource.address ?? resource.id,
       key: report.key,
       ...(report.severity ? { ruleSeverity: report.severity } : {}),
     }),

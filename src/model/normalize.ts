@@ -1,7 +1,7 @@
 // RawSnapshot → AuditModel. Pure and total: saved JSON is untrusted input, so every field is
 // read through a narrowing helper, and a malformed value becomes an InputError that names the
 // file and the JSON path — never a crash, never a silently skipped permission.
-import type { RawScope, RawSnapshot } from '../collect/types.js';
+import type { RawPart, RawScope, RawSnapshot } from '../collect/types.js';
 import { inputError } from '../errors.js';
 import { DATA_KINDS, DATA_KIND_INFO, type DataKind } from './kinds.js';
 import { parseCidr, type Cidr } from './net.js';
@@ -765,9 +765,17 @@ function inferAccount(scope: RawScope): string {
   return 'unknown';
 }
 
-/** Records the saved file a resource was read from (offline), so reports can point at it. */
-function withOrigin<T extends { ref: ResourceRef }>(resource: T, origin: string | undefined): T {
-  return origin === undefined ? resource : { ...resource, ref: { ...resource.ref, origin } };
+/**
+ * Records the saved file a resource was read from (offline), so reports can point at it; or, for
+ * a resource infrastructure as code defines, the file, line and address that define it.
+ */
+function withOrigin<T extends { id: string; ref: ResourceRef }>(resource: T, part: RawPart): T {
+  const source = part.sources?.get(resource.id);
+  if (source) {
+    const line = source.line !== undefined ? { line: source.line } : {};
+    return { ...resource, ref: { ...resource.ref, origin: source.origin, address: source.address, ...line } };
+  }
+  return part.origin === undefined ? resource : { ...resource, ref: { ...resource.ref, origin: part.origin } };
 }
 
 // An instance on its way out no longer shares anything; DescribeInstances lists terminated ones for about an hour.
@@ -823,22 +831,22 @@ export function normalize(snapshot: RawSnapshot): AuditModel {
           const path = `${key}[${i}]`;
           switch (kind) {
             case 'securityGroups':
-              once(groups, withOrigin(readGroup(r, item, path, scope, warnings, resolvers), part.origin), 'sg');
+              once(groups, withOrigin(readGroup(r, item, path, scope, warnings, resolvers), part), 'sg');
               break;
             case 'networkInterfaces':
-              once(interfaces, withOrigin(readInterface(r, item, path, scope), part.origin), 'eni');
+              once(interfaces, withOrigin(readInterface(r, item, path, scope), part), 'eni');
               break;
             case 'instances':
               for (const inst of readInstances(r, item, path, scope)) once(instances, inst, 'i');
               break;
             case 'vpcs':
-              once(vpcs, withOrigin(readVpc(r, item, path, scope), part.origin), 'vpc');
+              once(vpcs, withOrigin(readVpc(r, item, path, scope), part), 'vpc');
               break;
             case 'subnets':
               once(subnets, readSubnet(r, item, path, scope), 'subnet');
               break;
             case 'networkAcls':
-              once(networkAcls, withOrigin(readNetworkAcl(r, item, path, scope), part.origin), 'acl');
+              once(networkAcls, withOrigin(readNetworkAcl(r, item, path, scope), part), 'acl');
               break;
             case 'flowLogs':
               once(flowLogs, readFlowLog(r, item, path, scope), 'fl');

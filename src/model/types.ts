@@ -70,8 +70,32 @@ export interface ResourceRef {
   readonly accountId: string;
   readonly region: string;
   readonly vpcId?: string;
-  /** The saved file it was read from (offline audits only). */
+  /** The saved file it was read from (offline audits only), or the file that defines it (a `.tf` file, a template). */
   readonly origin?: string;
+  /**
+   * Where infrastructure as code defines it: a Terraform resource address
+   * (`module.app.aws_security_group.web[0]`) or a CloudFormation logical id. When set, a finding's
+   * fingerprint is keyed by it rather than by the id, which a plan does not know before apply.
+   */
+  readonly address?: string;
+  /** The line of `origin` that defines it (1-based), when known. */
+  readonly line?: number;
+}
+
+/**
+ * A value of a Terraform plan or CloudFormation template that is not known before apply (or
+ * cannot be resolved from the template): the check that depends on it assumed the worst, and the
+ * finding says so (src/iac/).
+ */
+export interface UnknownValue {
+  /** The resource address or logical id that holds it. */
+  readonly address: string;
+  /** The attribute, as the code spells it: `ingress[0].cidr_blocks`, `SecurityGroupIngress[1].CidrIp`. */
+  readonly attribute: string;
+  /** Why it is not known: "known after apply (from aws_eip.nat.public_ip)", "parameter AdminCidr has no default". */
+  readonly reason: string;
+  /** What the audit assumed in its place: the worst it could be ("0.0.0.0/0", "all ports"). */
+  readonly assumed: string;
 }
 
 export interface SecurityGroup {

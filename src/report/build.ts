@@ -5,7 +5,7 @@ import { exitCodeFor, failingFindings, type FailOn } from '../engine/gate.js';
 import type { SuppressionResult } from '../engine/suppress.js';
 import type { AuditModel } from '../model/types.js';
 import { SEVERITIES, type Reference, type Severity } from '../rules-kit/types.js';
-import type { AuditReport, ReportFinding, RuleChecks, ShardReport } from './types.js';
+import type { AuditReport, ChangeReport, ReportFinding, RuleChecks, ShardReport } from './types.js';
 
 export interface RunFacts {
   readonly version: string;
@@ -101,6 +101,8 @@ export function buildReport(
   suppression: SuppressionResult = { findings: evaluation.findings, suppressions: [], warnings: [] },
   /** With --baseline: the findings marked new or unchanged, and the comparison. */
   baseline?: BaselineResult<ReportFinding>,
+  /** A plan or template with a before side: what the change does (src/iac/). */
+  change?: ChangeReport,
 ): AuditReport {
   const findings: readonly ReportFinding[] = baseline ? baseline.findings : suppression.findings;
   const checks = checksByRule(evaluation.outcomes);
@@ -139,6 +141,7 @@ export function buildReport(
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
     findings,
     ...(baseline ? { baseline: baseline.report } : {}),
+    ...(change ? { change } : {}),
     suppressions: suppression.suppressions,
     errors: [...evaluation.errors].sort(compareErrors),
     skipped: evaluation.skipped,

@@ -190,6 +190,14 @@ function header(w: Writer, f: ReportFinding, showAccount: boolean, showRegion: b
   );
 }
 
+/** "might be: aws_vpc_security_group_ingress_rule.admin cidr_ipv4 is known after apply, assumed 0.0.0.0/0": a plan's or template's unknown values, in brief. */
+export function unknownBrief(values: NonNullable<ReportFinding['unknown']>): string {
+  const [first] = values;
+  if (!first) return '';
+  const more = values.length > 1 ? ` and ${plural(values.length - 1, 'more value')}` : '';
+  return `might be: ${first.address} ${first.attribute} ${first.reason.startsWith('known after apply') ? 'is known after apply' : `is unknown (${first.reason})`}, assumed ${first.assumed}${more}`;
+}
+
 /** One finding: its line, then (when it fails the run, or with --details) its fix, then details. */
 function findingLines(w: Writer, f: ReportFinding, fails: boolean): void {
   const { chalk, ctx } = w;
@@ -199,8 +207,9 @@ function findingLines(w: Writer, f: ReportFinding, fails: boolean): void {
   const isNew = f.baseline === 'new' ? [{ text: 'NEW', paint: (t: string) => chalk.magenta.bold(t) }] : [];
   const summary = forTerminal(f.summary ?? f.message.replace(/ — \w+ rather than \w+: .*$/, ''));
   const lowered = f.context ? [{ text: `(${f.severity} rather than ${f.context.loweredFrom}: ${forTerminal(loweredBrief(f.context.reason))})`, paint: (t: string) => chalk.dim(t) }] : [];
+  const might = f.unknown && f.unknown.length > 0 ? [{ text: `(${forTerminal(unknownBrief(f.unknown))})`, paint: (t: string) => chalk.yellow(t) }] : [];
   // "   ✖ HIGH ruleid: summary": 3 + 2 + 5 columns before the rule id.
-  w.wrap([...isNew, { text: `${f.ruleId}:`, paint: (t) => chalk.bold(t) }, { text: summary }, ...lowered], 3, `${mark} ${tag} `, 7, 10);
+  w.wrap([...isNew, { text: `${f.ruleId}:`, paint: (t) => chalk.bold(t) }, { text: summary.replace(/ — might be, if .*$/, '') }, ...lowered, ...might], 3, `${mark} ${tag} `, 7, 10);
   const body = 10;
   if (details) {
     w.wrap([{ text: forTerminal(f.message), paint: (t) => chalk.dim(t) }], body);
@@ -217,6 +226,12 @@ function blockLines(w: Writer, blocks: readonly Block[], failing: ReadonlySet<Re
   for (const block of blocks) {
     const first = block.findings[0] as ReportFinding;
     header(w, first, showAccount, showRegion);
+    // A resource of a plan or template: where its code is.
+    const { address, origin, line } = first.resource;
+    if (address !== undefined) {
+      const at = origin !== undefined ? `${origin}${line !== undefined ? `:${line}` : ''}` : '';
+      w.wrap([{ text: forTerminal(at && !at.includes(address) ? `${at} · ${address}` : address), paint: (t) => w.chalk.dim(t) }], 3);
+    }
     const used = usedBy(block.findings.find((f) => attachmentsOf(f)) ?? first, Boolean(w.ctx.details));
     if (used) w.wrap([{ text: forTerminal(used), paint: (t) => w.chalk.dim(t) }], 3);
     for (const f of block.findings) findingLines(w, f, failing.has(f));
@@ -285,7 +300,8 @@ function skippedSection(w: Writer, report: AuditReport): void {
   const shown = regions.length === 1 ? commands : [...new Set(commands.map((c) => c.replace(/ --region [\w-]+/, ' --region <region>')))];
   w.push('');
   w.wrap([{ text: `Not evaluated (the input lacks their data) in ${regions.join(', ')}:`, paint: (t) => chalk.yellow.bold(t) }, { text: rules.join(', ') }], 0, '', 0, 2);
-  w.push('  add to --input the output of:');
+  // A plan or template: the account's data goes to --context.
+  w.push(report.skipped.some((s) => s.hint.includes('--context')) ? '  give with --context the output of:' : '  add to --input the output of:');
   for (const command of shown) w.push(...wrapCommand(forTerminal(command), w.ctx.width, 4));
 }
 
@@ -295,10 +311,11 @@ function baselineSection(w: Writer, report: AuditReport, unchanged: readonly Rep
   const { chalk } = w;
   const when = b.startedAt ? ` (${forTerminal(b.startedAt.slice(0, 10))})` : '';
   w.push('');
+  const isChange = report.change !== undefined && b.file === report.change.comparedWith;
   w.wrap(
     [
-      { text: 'Baseline', paint: (t) => chalk.bold(t) },
-      { text: `${forTerminal(b.file)}${when}:` },
+      { text: isChange ? 'Change' : 'Baseline', paint: (t) => chalk.bold(t) },
+      { text: `${isChange ? `compared with ${forTerminal(b.file)}` : forTerminal(b.file)}${when}:` },
       { text: `${b.new}${NBSP}new,`, paint: (t) => chalk.magenta.bold(t) },
       { text: `${b.unchanged}${NBSP}unchanged,` },
       { text: `${b.fixed}${NBSP}fixed`, paint: (t) => chalk.green(t) },
@@ -325,6 +342,26 @@ function baselineSection(w: Writer, report: AuditReport, unchanged: readonly Rep
     w.wrap([{ text: `fixed: ${f.ruleId} on ${forTerminal(f.resource.id)}${name} ${forTerminal(f.resource.region)}` }], 2, `${chalk.green('✔')} `, 2, 4);
   }
   if (b.fixedFindings.length > shown.length) w.push(`  … and ${b.fixedFindings.length - shown.length} more fixed (--details, or the JSON report)`);
+}
+
+/** A plan or template: the resources it changes, and the interfaces the internet would newly reach. */
+function changeSection(w: Writer, report: AuditReport): void {
+  const c = report.change;
+  if (!c) return;
+  const { chalk } = w;
+  if (c.resources) {
+    const r = c.resources;
+    const parts = [`${r.create} to create`, `${r.update} to update`, `${r.replace} to replace`, `${r.delete} to delete`].filter((p) => !p.startsWith('0 '));
+    w.wrap([{ text: `Resources sg-audit reads: ${parts.length > 0 ? parts.join(', ') : 'none changed'}`, paint: (t) => chalk.dim(t) }], 2);
+  }
+  if (c.unknown > 0) w.wrap([{ text: `${plural(c.unknown, 'finding')} depend on values known only after apply (assumed the worst; marked "might be")`, paint: (t) => chalk.yellow(t) }], 2);
+  if (c.newlyExposed.length === 0) return;
+  w.push('', chalk.bold(`Newly reachable from the internet (${c.newlyExposed.length})`));
+  for (const e of c.newlyExposed) {
+    const who = forTerminal(e.resource.address ?? e.instanceId ?? e.resource.id);
+    const ports = e.ports.map((p) => `${p.protocol} ${p.ports} over ${p.family === 'ipv4' ? 'IPv4' : 'IPv6'}${p.unknown ? ' (might be: known after apply)' : ''}`).join('; ');
+    w.wrap([{ text: `${who}:` }, { text: ports }], 2, `${chalk.red('▲')} `, 2, 4);
+  }
 }
 
 function suppressedSection(w: Writer, suppressed: readonly ReportFinding[]): void {
@@ -371,7 +408,9 @@ export function* renderTableChunks(report: AuditReport, ctx: TableContext): Gene
   const listed = baseline && !ctx.details ? fresh : shown;
   const blocks = blocksOf(listed, failing);
 
-  if (baseline) w.push(chalk.bold(fresh.length > 0 ? `New since the baseline (${fresh.length})` : 'Nothing new since the baseline'));
+  // A plan or template compared with its before side: what the change brings.
+  const since = report.change && report.baseline?.file === report.change.comparedWith ? 'with this change' : 'since the baseline';
+  if (baseline) w.push(chalk.bold(fresh.length > 0 ? `New ${since} (${fresh.length})` : `Nothing new ${since}`));
   else if (active.length === 0 && report.summary.status !== 'incomplete') w.push(chalk.green(suppressed.length > 0 ? 'No unsuppressed findings.' : 'No findings.'));
   else if (active.length === 0) w.push(chalk.red.bold('Nothing was found, but the audit is incomplete: see the errors below.'));
 
@@ -386,6 +425,7 @@ export function* renderTableChunks(report: AuditReport, ctx: TableContext): Gene
     w.wrap([{ text: `${plural(hidden, 'finding')} ${why} not shown; the exit code and the machine formats count them`, paint: (t) => chalk.dim(t) }], 0);
   }
   baselineSection(w, report, unchanged, Boolean(ctx.display?.onlyNew));
+  changeSection(w, report);
   suppressedSection(w, suppressed);
   skippedSection(w, report);
   errorSection(w, report);

@@ -4,6 +4,7 @@ import type { BaselinedFinding, BaselineFinding, BaselineReport, BaselineStatus 
 import type { AuditError, Finding, Outcome, OutcomeStatus, SkippedRule } from '../engine/evaluate.js';
 import type { FailOn } from '../engine/gate.js';
 import type { SuppressedFinding, SuppressionMark, SuppressionReport, SuppressionStatus } from '../engine/suppress.js';
+import type { ResourceRef } from '../model/types.js';
 import type { Severity } from '../rules-kit/types.js';
 
 export type {
@@ -66,6 +67,31 @@ export interface ShardReport {
   readonly pairs: Readonly<Record<string, readonly string[]>>;
 }
 
+// ── Plans and templates (src/iac/) ───────────────────────────────────────────────────────────
+
+/** An interface the internet reaches on more ports after the change than before. */
+export interface NewlyExposed {
+  readonly resource: ResourceRef;
+  readonly instanceId?: string;
+  /** Ports newly reached, per family and protocol; `unknown` when only if values known after apply turn out the worst. */
+  readonly ports: readonly { readonly family: 'ipv4' | 'ipv6'; readonly protocol: 'tcp' | 'udp'; readonly ports: string; readonly unknown?: true }[];
+}
+
+/** The report's `change` section (src/report/types.ts). */
+export interface ChangeReport {
+  /** What the change is compared with: "the prior state of plan.json", "the context (saved/)". */
+  readonly comparedWith: string;
+  readonly inputs: readonly { readonly file: string; readonly kind: 'terraform-plan' | 'terraform-state' | 'cloudformation' }[];
+  readonly resources?: { readonly create: number; readonly update: number; readonly replace: number; readonly delete: number };
+  /** Findings the change adds, leaves and fixes. */
+  readonly added: number;
+  readonly unchanged: number;
+  readonly fixed: number;
+  /** Findings (of the after side) that depend on values known only after apply. */
+  readonly unknown: number;
+  readonly newlyExposed: readonly NewlyExposed[];
+}
+
 export interface AuditReport {
   readonly schemaVersion: 1;
   readonly tool: { readonly name: 'sg-audit'; readonly version: string };
@@ -102,6 +128,11 @@ export interface AuditReport {
   readonly findings: readonly ReportFinding[];
   /** With --baseline: how this run compares with the earlier report. */
   readonly baseline?: BaselineReport;
+  /**
+   * A plan or template audited with a before side (a plan's prior state, or --context): what the
+   * change does. Without --baseline, `baseline` holds the same comparison for the gate.
+   */
+  readonly change?: ChangeReport;
   /** Every suppression of the config, with its status and how many findings it matched. */
   readonly suppressions: readonly SuppressionReport[];
   readonly errors: readonly AuditError[];
