@@ -15,6 +15,7 @@ import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import type { AuditReport } from '../src/report/types.js';
 import { BIN, outputOf, REPO_ROOT } from './helpers/cli.js';
 import { MANAGEMENT, startFakeOrganization, type FakeOrganization } from './helpers/organization.js';
+import { sgRule, tfPlan } from './helpers/terraform-plan.js';
 
 const doc = (name: string) => readFileSync(join(REPO_ROOT, 'docs', name), 'utf8');
 
@@ -509,5 +510,144 @@ describe('documented sharding recipes (live, over the fake organisation)', () =>
     const merged = await runAsync(mergeCommand, ws);
     assert.equal(merged.code, 1, merged.stderr);
     sameAsWhole(mergeCommand.match(/--format json=(\S+)/)?.[1] ?? '');
+  });
+});
+
+// The plan recipes of docs/plans.md, run as written: the GitHub Actions and GitLab jobs install the
+// packed tarball as the CI gates do, and run every step with a stand-in for `terraform` on PATH (it
+// prints a fixture plan for `show -json`, written as Terraform writes it) over a checkout whose
+// `infra/` holds the fixture's .tf files. The gate fails on what the plan adds (exit 1), passes on a
+// plan that only carries old debt (exit 0), and the SARIF results point at the .tf lines.
+describe('documented plan recipes (docs/plans.md)', () => {
+  const PLANS = join(REPO_ROOT, 'test', 'fixtures', 'plans');
+  const text = doc('plans.md');
+
+  /** A plan with nothing new: the legacy group's SSH from anywhere stays as it was (old debt). */
+  const oldDebt = (): string => {
+    const values = {
+      id: 'sg-0f1e2d3c4b5a69788',
+      arn: 'arn:aws:ec2:us-east-1:123456789012:security-group/sg-0f1e2d3c4b5a69788',
+      name: 'legacy',
+      description: 'legacy hosts',
+      vpc_id: 'vpc-0a1b2c3d4e5f60789',
+      ingress: [sgRule(22, 22, 'tcp', { cidr: ['0.0.0.0/0'] })],
+      egress: [],
+    };
+    return JSON.stringify(tfPlan({ resources: [{ address: 'aws_security_group.legacy', action: 'no-op', before: values, after: values }] }), null, 2);
+  };
+
+  /** A checkout: infra/ with the web fixture's code, the tarball in tools/, and the stand-in terraform. */
+  function checkout(): { cwd: string; env: NodeJS.ProcessEnv; useplan: (json: string) => void } {
+    const ws = workspace();
+    mkdirSync(join(ws.cwd, 'infra', 'modules', 'app'), { recursive: true });
+    copyFileSync(join(PLANS, 'web', 'main.tf'), join(ws.cwd, 'infra', 'main.tf'));
+    copyFileSync(join(PLANS, 'web', 'modules', 'app', 'main.tf'), join(ws.cwd, 'infra', 'modules', 'app', 'main.tf'));
+    const terraform = join(ws.cwd, '.bin', 'terraform');
+    writeFileSync(
+      terraform,
+      [
+        '#!/bin/sh',
+        '# A stand-in for terraform: plan writes plan.out; show -json prints the plan the test chose.',
+        'dir=.',
+        'for arg in "$@"; do case "$arg" in -chdir=*) dir="${arg#-chdir=}" ;; esac; done',
+        'case " $* " in',
+        '  *" show "*) exec cat "$STAND_IN_PLAN" ;;',
+        '  *" plan "*) printf \'PK\\003\\004\' > "$dir/plan.out" ;;',
+        'esac',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(terraform, 0o755);
+    const planFile = join(ws.cwd, '.stand-in-plan.json');
+    copyFileSync(join(PLANS, 'web', 'plan.json'), planFile);
+    return { cwd: ws.cwd, env: { ...ws.env, STAND_IN_PLAN: planFile, GITHUB_STEP_SUMMARY: join(ws.cwd, '.summary.md') }, useplan: (json) => writeFileSync(planFile, json) };
+  }
+
+  /** The installed sg-audit first on PATH, then the stand-in terraform (after it: the checkout's own sg-audit shim stays hidden). */
+  const standIn = (installed: { cwd: string; env: NodeJS.ProcessEnv }, ws: { cwd: string; env: NodeJS.ProcessEnv }) => ({
+    cwd: ws.cwd,
+    env: { ...installed.env, PATH: `${installed.env['PATH'] ?? ''}:${join(ws.cwd, '.bin')}`, STAND_IN_PLAN: ws.env['STAND_IN_PLAN'] as string, GITHUB_STEP_SUMMARY: ws.env['GITHUB_STEP_SUMMARY'] as string },
+  });
+
+  test('the sh example: the plan alone and with saved context fail on what it adds; a live context that cannot be read is incomplete (3); a template', () => {
+    const ws = checkout();
+    symlinkSync(join(PLANS, 'web', 'account'), join(ws.cwd, 'saved'));
+    copyFileSync(join(PLANS, 'cfn', 'web.yaml'), join(ws.cwd, 'template.yaml'));
+    const lines = (codeBlocks(text, 'sh')[0] ?? '').split('\n').filter(Boolean).map((line) => line.replace(/\s+#.*$/, ''));
+    const [terraform, ...audits] = lines;
+    assert.ok(terraform && terraform.startsWith('terraform plan '));
+    assert.equal(run(terraform, ws).code, 0);
+    assert.ok(existsSync(join(ws.cwd, 'plan.json')));
+    assert.equal(audits.length, 4);
+    for (const command of audits) {
+      const live = command.includes('--profile prod');
+      const { code, stdout, stderr } = run(live ? command.replace('--profile prod', UNREACHABLE) : command, live ? { cwd: ws.cwd, env: { ...ws.env, ...FAKE_CREDENTIALS } } : ws);
+      if (live) {
+        assert.equal(code, 3, `${command}: ${stderr}`);
+        assert.match(stderr, /ECONNREFUSED/);
+      } else {
+        assert.equal(code, 1, `${command}: ${stderr}`);
+        assert.match(stdout, command.includes('template') ? /sg-cfn:WebSecurityGroup/ : /^New with this change/);
+      }
+    }
+  });
+
+  test('the GitHub Actions job: installs as written, fails on what the plan adds with SARIF at the .tf lines, passes on old debt', () => {
+    interface Step {
+      uses?: string;
+      run?: string;
+      if?: string;
+      with?: Record<string, string | boolean>;
+    }
+    const workflow = parseYaml(codeBlocks(text, 'yaml')[0] ?? '') as { permissions: Record<string, string>; jobs: Record<string, { steps: Step[] }> };
+    assert.equal(workflow.permissions['security-events'], 'write', 'uploading SARIF needs security-events: write');
+    const steps = Object.values(workflow.jobs)[0]?.steps ?? [];
+    assert.equal(steps.find((s) => s.uses?.startsWith('hashicorp/setup-terraform@'))?.with?.['terraform_wrapper'], false, 'the wrapper would add lines to the JSON');
+    const ws = checkout();
+    packTarball(ws);
+    const install = steps.find((s) => s.run?.startsWith('npm install --global '))?.run;
+    assert.ok(install);
+    const installed = installAsWritten(install, ws);
+    const env = standIn(installed, ws);
+    const audit = steps.find((s) => s.run?.startsWith('sg-audit '));
+    const runJob = (): number => {
+      let auditCode = -1;
+      for (const step of steps) {
+        if (!step.run || step.run === install) continue;
+        // After the audit, only the steps that run always() (the summary, the upload) go on.
+        if (auditCode > 0 && !step.if?.startsWith('always()')) continue;
+        const { code, stderr } = run(step.run, env);
+        if (step === audit) auditCode = code;
+        else assert.equal(code, 0, `${step.run}: ${stderr}`);
+      }
+      return auditCode;
+    };
+    assert.equal(runJob(), 1);
+    const sarifFile = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'))?.with?.['sarif_file'];
+    assert.ok(typeof sarifFile === 'string' && audit?.run?.includes(`sarif=${sarifFile}`));
+    const sarif = readJson<{ runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[] }[] }>(join(ws.cwd, sarifFile));
+    const ssh = sarif.runs[0]?.results.find((r) => r.ruleId === 'ssh-open-to-internet');
+    assert.deepEqual(ssh?.locations[0]?.physicalLocation, { artifactLocation: { uri: 'infra/modules/app/main.tf' }, region: { startLine: 9 } });
+    assert.match(readFileSync(join(ws.cwd, '.summary.md'), 'utf8'), /### New with this change \(5\)/);
+    // A pull request that changes nothing the gate judges: the old debt does not fail it.
+    ws.useplan(oldDebt());
+    assert.equal(runJob(), 0);
+  });
+
+  test('the GitLab job: its script as written; the JUnit report it declares is the file written; exit 1 on what the plan adds', () => {
+    const job = Object.values(parseYaml(codeBlocks(text, 'yaml')[1] ?? '') as Record<string, { script: string[]; artifacts: { paths: string[]; reports: { junit: string } } }>)[0];
+    assert.ok(job);
+    const ws = checkout();
+    packTarball(ws);
+    const install = job.script.find((line) => line.startsWith('npm install --global '));
+    assert.ok(install);
+    const installed = installAsWritten(install, ws);
+    const env = standIn(installed, ws);
+    for (const line of job.script.filter((l) => l !== install)) {
+      const { code, stderr } = run(line, env);
+      assert.equal(code, line.startsWith('sg-audit ') ? 1 : 0, `${line}: ${stderr}`);
+    }
+    assert.match(readFileSync(join(ws.cwd, job.artifacts.reports.junit), 'utf8'), /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /);
+    for (const path of job.artifacts.paths) assert.ok(existsSync(join(ws.cwd, path)), path);
   });
 });

@@ -13,7 +13,7 @@ export interface Suppression {
   readonly index: number;
   /** An exact rule id. */
   readonly rule: string;
-  /** A resource id, ARN or name (see fieldsFor); `*` matches any run of characters. */
+  /** A resource id, ARN, name or (a plan or template) address (see fieldsFor); `*` matches any run of characters. */
   readonly resource: string;
   /** Matches only findings with ports, each inside one of these spans. */
   readonly ports?: readonly PortSpan[];
@@ -131,10 +131,11 @@ function sourcesCovered(source: string, outer: Cidr | undefined, sources: readon
  * someone else's suppression. Anything else (a name, `launch-wizard-*`, `*`) is compared with all three.
  */
 function fieldsFor(pattern: string, finding: Finding): string[] {
-  const { id, arn, name } = finding.resource;
+  const { id, arn, name, address } = finding.resource;
   if (pattern.startsWith('arn:')) return [arn];
   if (/^(sg|acl|vpc)-/.test(pattern)) return [id];
-  return [id, arn, name];
+  // A plan's or template's resource is also known by its address (module.app.aws_security_group.web).
+  return address !== undefined ? [id, arn, name, address] : [id, arn, name];
 }
 
 /** A suppression compiled once into a predicate over findings (expiry aside). */

@@ -202,13 +202,16 @@ function auditSide(worlds: readonly World[], options: IacAuditOptions): SideAudi
   if (planOnly) {
     for (const { rule } of options.rules) {
       if (!ACCOUNT_WIDE_RULES.includes(rule.meta.id)) continue;
+      // What the account holds beyond the plan: every interface (what uses a group), every flow log.
+      const missing = [...new Set<DataKind>(['networkInterfaces', ...rule.meta.requires.filter((k) => k === 'flowLogs' || k === 'instances')])];
       for (const scope of model.scopes) {
+        const region = scope.region === 'unknown' ? '' : ` --region ${scope.region}`;
         skipped.push({
           ruleId: rule.meta.id,
           accountId: scope.accountId,
           region: scope.region,
-          missing: [...new Set<DataKind>(['networkInterfaces', ...rule.meta.requires])],
-          hint: `what else in the account uses a group or VPC is not in the plan; ${CONTEXT_HINT} (e.g. \`${DATA_KIND_INFO.networkInterfaces.cliCommand}\`)`,
+          missing,
+          hint: `what else in the account uses a group or VPC is not in the plan; ${CONTEXT_HINT}: ${missing.map((k) => `\`${DATA_KIND_INFO[k].cliCommand}${region}\``).join(' and ')}`,
         });
       }
     }
@@ -241,6 +244,15 @@ function auditSide(worlds: readonly World[], options: IacAuditOptions): SideAudi
     }
   }
 
+  // Without the account, "attached to no interface" means only "to none of the plan's".
+  if (planOnly) {
+    findings = findings.map((f) => {
+      const attachments = f.evidence['attachments'];
+      if (typeof attachments !== 'object' || attachments === null || (attachments as { interfaces?: unknown }).interfaces !== 0) return f;
+      const { attachments: _none, ...evidence } = f.evidence;
+      return { ...f, evidence };
+    });
+  }
   // The fix of a planned resource is in its code: no AWS command for an id apply has not given yet.
   findings = findings.map((f) => {
     if ((f.resource.address === undefined && !placeholder(f.resource.id)) || f.remediationCommand === undefined) return f;

@@ -316,6 +316,11 @@ function materializeGroups(b: Builder, groupsInContext: ContextKind, groupIds: R
       : g.egress.map((r) => permissionOf(b, g.id, r, world.accountId, known)).filter((p): p is Json => p !== undefined);
     const more = extra.get(g.id);
     extra.delete(g.id);
+    // A refreshed state lists a rule resource's rule in its group's own rules too: once is enough.
+    const unique = (own: Json[], added: readonly Json[]) => {
+      const seen = new Set(own.map((p) => JSON.stringify(p)));
+      return [...own, ...added.filter((p) => !seen.has(JSON.stringify(p)))];
+    };
     const vpcId = isUnknown(g.vpcId) ? undefined : g.vpcId;
     b.add(
       'securityGroups',
@@ -325,8 +330,8 @@ function materializeGroups(b: Builder, groupsInContext: ContextKind, groupIds: R
         Description: isUnknown(g.description) ? '' : g.description,
         ...(vpcId !== undefined ? { VpcId: vpcId } : {}),
         ...owner(world),
-        IpPermissions: [...ingress, ...(more?.ingress ?? [])],
-        IpPermissionsEgress: [...egress, ...(more?.egress ?? [])],
+        IpPermissions: unique(ingress, more?.ingress ?? []),
+        IpPermissionsEgress: unique(egress, more?.egress ?? []),
         Tags: Object.entries(g.tags).map(([Key, Value]) => ({ Key, Value })),
       },
       g.source,

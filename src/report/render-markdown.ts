@@ -101,7 +101,20 @@ function idText(resource: ResourceLike): string {
 function resourceCell(resource: ResourceLike): string {
   const id = asText(resource.id);
   const name = asText(resource.name);
-  return name && name !== id ? `${md(name, MAX_NAME)}<br>${idText(resource)}` : idText(resource);
+  const defined = definedText(resource);
+  return `${name && name !== id ? `${md(name, MAX_NAME)}<br>${idText(resource)}` : idText(resource)}${defined ? `<br>${defined}` : ''}`;
+}
+
+/** Where a resource of a plan or template is written: `modules/app/main.tf:9` · `module.app.aws_security_group.web`. */
+function definedText(resource: ResourceLike & { readonly address?: unknown; readonly origin?: unknown; readonly line?: unknown }): string {
+  if (typeof resource.address !== 'string') return '';
+  const file = typeof resource.origin === 'string' ? `${resource.origin}${typeof resource.line === 'number' ? `:${resource.line}` : ''}` : '';
+  return [file ? code(file) : '', asText(resource.id).includes(resource.address) ? '' : code(resource.address)].filter(Boolean).join(' · ');
+}
+
+/** The text a change's comparison is named by, when the baseline is a plan's (or template's) before side. */
+function isChange(report: AuditReport): boolean {
+  return report.change !== undefined && report.baseline?.file === report.change.comparedWith;
 }
 
 /** The resource on one line: "name (id)". */
@@ -166,7 +179,8 @@ function withCode(text: string, max = MAX_REASON): string {
  * resource, and the fix — the exact command when the rule has one, else the rule's advice.
  */
 function newItem(f: ReportFinding, manyAccounts: boolean): string {
-  const where = [code(f.ruleId), resourceText(f.resource), regionCell(f.resource, manyAccounts, ', account ')].join(' · ');
+  const defined = definedText(f.resource);
+  const where = [code(f.ruleId), resourceText(f.resource), regionCell(f.resource, manyAccounts, ', account '), ...(defined ? [defined] : [])].join(' · ');
   const lines = [`- ${severityCell(f.severity)} ${where}<br>`, `  ${md(f.message, MAX_NEW_MESSAGE)}<br>`];
   const usedBy = `Used by: ${md(usedByText(f))}.`;
   if (f.remediationCommand !== undefined) lines.push(`  ${usedBy} Fix:`, codeBlock(f.remediationCommand, '  '));
@@ -267,6 +281,11 @@ function fitRows(sections: readonly ListSection[], budget: number): number[] {
   return shown;
 }
 
+/** "with this change" (a plan's or template's before side) or "since the baseline". */
+function since(report: AuditReport): string {
+  return isChange(report) ? 'with this change' : 'since the baseline';
+}
+
 function headingLines(report: AuditReport): string[] {
   const { summary: s, run } = report;
   const verdict =
@@ -274,12 +293,12 @@ function headingLines(report: AuditReport): string[] {
       ? `The audit is **incomplete**: ${plural(s.errors, 'error')} (listed below) left resources or rules unchecked, so findings may be missing.`
       : s.status === 'fail'
         ? report.baseline
-          ? `${plural(s.failing, 'finding')} at or above **${run.failOn}** ${s.failing === 1 ? 'is new since the baseline and fails' : 'are new since the baseline and fail'} the run.`
+          ? `${plural(s.failing, 'finding')} at or above **${run.failOn}** ${s.failing === 1 ? `is new ${since(report)} and fails` : `are new ${since(report)} and fail`} the run.`
           : `${plural(s.failing, 'finding')} at or above **${run.failOn}** ${s.failing === 1 ? 'fails' : 'fail'} the run.`
         : run.failOn === 'none'
           ? 'No finding fails the run (`failOn: none`).'
           : report.baseline
-            ? `No new finding at or above **${run.failOn}** since the baseline: the run passes.`
+            ? `No new finding at or above **${run.failOn}** ${since(report)}: the run passes.`
             : `No finding at or above **${run.failOn}**: the run passes.`;
   const facts = [
     run.accounts.length === 1 ? `account ${code(run.accounts[0] ?? '')}` : plural(run.accounts.length, 'account'),
@@ -303,10 +322,29 @@ function summaryTable(report: AuditReport): string {
 function baselineLine(report: AuditReport): string {
   const b = report.baseline;
   if (!b) return '';
+  if (isChange(report)) {
+    const c = report.change;
+    const resources = c?.resources ? [`${c.resources.create} to create`, `${c.resources.update} to update`, `${c.resources.replace} to replace`, `${c.resources.delete} to delete`].filter((p) => !p.startsWith('0 ')) : [];
+    const unknown = c && c.unknown > 0 ? ` · ${plural(c.unknown, 'finding')} depend on values known only after apply (the worst assumed)` : '';
+    return `**Change** (compared with ${md(b.file, 200)}): **${b.new} new** · ${b.unchanged} unchanged · ${b.fixed} fixed${resources.length > 0 ? ` · resources: ${resources.join(', ')}` : ''}${unknown}`;
+  }
   const since = b.startedAt !== undefined ? `, run ${code(b.startedAt)}` : '';
   const counts = [`**${b.new} new**`, `${b.unchanged} unchanged`, `${b.fixed} fixed`];
   if (b.notRechecked > 0) counts.push(`${b.notRechecked} not re-checked (rule or region not audited this time)`);
   return `**Baseline** (${code(b.file, 120)}${since}): ${counts.join(' · ')}`;
+}
+
+/** A plan or template: the interfaces the internet would newly reach. */
+function newlyExposedText(report: AuditReport): string {
+  const list = report.change?.newlyExposed ?? [];
+  if (list.length === 0) return '';
+  const items = list.slice(0, 20).map((e) => {
+    const who = e.resource.address !== undefined ? code(e.resource.address) : code(e.instanceId ?? e.resource.id);
+    const ports = e.ports.map((p) => `${code(`${p.protocol} ${p.ports}`)} over ${p.family === 'ipv4' ? 'IPv4' : 'IPv6'}${p.unknown ? ' (might be: known after apply)' : ''}`).join('; ');
+    return `- ${who}: ${ports}`;
+  });
+  const more = list.length > items.length ? `\n- … and ${list.length - items.length} more: ${ELSEWHERE}` : '';
+  return `### Newly reachable from the internet (${list.length})\n\n${items.join('\n')}${more}`;
 }
 
 function errorsList(report: AuditReport): ListSection {
@@ -404,7 +442,7 @@ export function renderMarkdown(report: AuditReport, ctx: RenderContext): string 
   // Without a baseline every finding counts; with one, the new ones, each with its fix.
   const primary: ListSection = withBaseline
     ? {
-        intro: `### New since the baseline (${fresh.length})`,
+        intro: `### New ${since(report)} (${fresh.length})`,
         groups: [{ head: '', rows: fresh.map((f): Row => ({ text: newItem(f, manyAccounts), severity: f.severity })) }],
         what: 'new finding',
         reserve: 0,
@@ -422,7 +460,7 @@ export function renderMarkdown(report: AuditReport, ctx: RenderContext): string 
     groups: tablesBySeverity(unchanged, (f) => findingRow(f, manyAccounts, false, false), true, FINDING_COLUMNS),
     what: 'unchanged finding',
     reserve: RESERVED_ROWS,
-    wrap: folded(`Unchanged since the baseline (${unchanged.length}): accepted there, they do not fail the run`),
+    wrap: folded(isChange(report) ? `Unchanged by this change (${unchanged.length}): there before it, they do not fail the run` : `Unchanged since the baseline (${unchanged.length}): accepted there, they do not fail the run`),
   };
   const suppressedList: ListSection = {
     intro: '',
@@ -436,7 +474,7 @@ export function renderMarkdown(report: AuditReport, ctx: RenderContext): string 
     groups: tablesBySeverity(fixed, (f) => fixedRow(f, manyAccounts), false, FINDING_COLUMNS),
     what: 'fixed finding',
     reserve: RESERVED_ROWS,
-    wrap: folded(`Fixed since the baseline (${fixed.length}): in the baseline, not found again`),
+    wrap: folded(isChange(report) ? `Fixed by this change (${fixed.length})` : `Fixed since the baseline (${fixed.length}): in the baseline, not found again`),
   };
   const errors = errorsList(report);
   const skipped = skippedList(report);
@@ -447,7 +485,7 @@ export function renderMarkdown(report: AuditReport, ctx: RenderContext): string 
   const assemble = (shown: readonly number[]): string => {
     const part = (list: ListSection): string => renderList(list, shown[lists.indexOf(list)] ?? 0);
     const findings = withBaseline
-      ? [fresh.length === 0 ? 'No new findings since the baseline.' : part(primary), part(fixedList), part(unchangedList)]
+      ? [fresh.length === 0 ? `No new findings ${since(report)}.` : part(primary), newlyExposedText(report), part(fixedList), part(unchangedList)]
       : [active.length === 0 ? (suppressed.length > 0 ? 'No unsuppressed findings.' : 'No findings.') : part(primary)];
     const blocks = [
       ...headingLines(report),

@@ -153,13 +153,18 @@ function logicalPath(resource: ReportFinding['resource']): string {
   return ['aws', resource.accountId, resource.region, resource.type, resource.id].map(uriSegment).join('/');
 }
 
-// No region: the finding is about a resource in the file, not a line of it (SARIF §3.29.4 says
-// to omit it then). It also keeps upload-sarif from hashing line 1 into every finding's fingerprint.
+// No region for a resource of saved JSON: the finding is about a resource in the file, not a line
+// of it (SARIF §3.29.4 says to omit it then); it also keeps upload-sarif from hashing line 1 into
+// every finding's fingerprint. A resource of a plan or template is written at a line of its code
+// (the `.tf` block, the template's logical id): the region points there, so code scanning
+// annotates the pull request that writes it.
 function locationOf(finding: ReportFinding, cwd: string): Location {
   const { resource } = finding;
-  const uri = (resource.origin !== undefined ? repositoryPath(resource.origin, cwd) : undefined) ?? logicalPath(resource);
+  const path = resource.origin !== undefined ? repositoryPath(resource.origin, cwd) : undefined;
+  const uri = path ?? logicalPath(resource);
+  const region = path !== undefined && resource.line !== undefined && resource.line > 0 ? { region: { startLine: resource.line } } : {};
   return {
-    physicalLocation: { artifactLocation: { uri } },
+    physicalLocation: { artifactLocation: { uri }, ...region },
     logicalLocations: [{ name: forTerminal(resource.id), fullyQualifiedName: forTerminal(resource.arn), kind: 'resource' }],
   };
 }
@@ -215,8 +220,10 @@ function resultProperties(finding: ReportFinding): PropertyBag {
       accountId: resource.accountId,
       region: resource.region,
       ...(resource.vpcId !== undefined ? { vpcId: resource.vpcId } : {}),
+      ...(resource.address !== undefined ? { address: resource.address } : {}),
     },
     evidence: finding.evidence,
+    ...(finding.unknown !== undefined ? { unknown: finding.unknown } : {}),
     ...(finding.remediationCommand !== undefined ? { remediationCommand: finding.remediationCommand } : {}),
     ...(finding.baseline !== undefined ? { baseline: finding.baseline } : {}),
   };
@@ -303,6 +310,20 @@ function runProperties(report: AuditReport, leftOut: LeftOut | undefined): Prope
         }
       : {}),
     ...(leftOut ? { leftOut } : {}),
+    // A plan or template: what the change does.
+    ...(report.change
+      ? {
+          change: {
+            comparedWith: report.change.comparedWith,
+            ...(report.change.resources ? { resources: report.change.resources } : {}),
+            added: report.change.added,
+            unchanged: report.change.unchanged,
+            fixed: report.change.fixed,
+            unknown: report.change.unknown,
+            newlyExposed: report.change.newlyExposed.map((e) => ({ resource: e.resource.address ?? e.resource.id, ports: e.ports })),
+          },
+        }
+      : {}),
   };
 }
 

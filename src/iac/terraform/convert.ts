@@ -206,7 +206,7 @@ function inlineRules(side: PlanSide, inst: Inst, direction: 'ingress' | 'egress'
   const value = side.get(inst, [direction]);
   if (isUnknown(value)) {
     // Unset, the provider leaves the group's rules to rule resources: a new group then has none.
-    if (!side.configured(inst, direction)) return inst.plan.action === 'create' || inst.plan.action === 'replace' ? [] : unknown(value.reason);
+    if (!side.configured(inst, direction, true)) return inst.plan.action === 'create' || inst.plan.action === 'replace' ? [] : unknown(value.reason);
     return rulesFromConfig(side, inst, direction, groupId);
   }
   if (!Array.isArray(value)) return [];
@@ -527,7 +527,7 @@ function tableRoutes(side: PlanSide, inst: Inst): IacRoute[] {
   const value = side.get(inst, ['route']);
   if (isUnknown(value)) {
     // Unset on a new table: its routes are aws_route resources. Set but unknown: the worst.
-    if (!side.configured(inst, 'route') && inst.plan.action === 'create') return [];
+    if (!side.configured(inst, 'route', true) && inst.plan.action === 'create') return [];
     return [{ destination: value, ipv6: false, target: value, source: inst.source, at: 'route' }];
   }
   if (!Array.isArray(value)) return [];
@@ -537,7 +537,7 @@ function tableRoutes(side: PlanSide, inst: Inst): IacRoute[] {
 function aclEntries(side: PlanSide, inst: Inst, direction: 'ingress' | 'egress'): IacAclEntry[] {
   const value = side.get(inst, [direction]);
   if (isUnknown(value)) {
-    if (!side.configured(inst, direction) && inst.plan.action === 'create') return [];
+    if (!side.configured(inst, direction, true) && inst.plan.action === 'create') return [];
     return [{ ruleNumber: value, egress: direction === 'egress', action: value, protocol: value, fromPort: value, toPort: value, cidr: value, ipv6: false, source: inst.source, at: direction }];
   }
   if (!Array.isArray(value)) return [];

@@ -133,13 +133,16 @@ export class PlanSide {
     return value;
   }
 
-  /** Whether the configuration sets this attribute (a computed one left unset is the provider's to fill). */
-  configured(inst: Inst, attribute: string): boolean {
+  /**
+   * Whether the configuration sets this attribute (a computed one left unset is the provider's to
+   * fill). A nested block may be written as a `dynamic` block, which the plan's configuration
+   * leaves out: only the `.tf` source can rule one out, and without it the worst is assumed.
+   */
+  configured(inst: Inst, attribute: string, block = false): boolean {
     const config = inst.plan.config;
     // Without a configuration block the plan cannot tell: assume it is set (the worst for an unknown).
     if (!config || attribute in config.expressions) return true;
-    // A `dynamic "attribute"` block is left out of the plan's configuration: only the source can
-    // rule one out, and without the source the worst is assumed.
+    if (!block) return false;
     return inst.block ? new RegExp(`dynamic\\s+"${attribute}"`).test(inst.block.text) : true;
   }
 
