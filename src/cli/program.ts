@@ -114,6 +114,9 @@ Examples:
   $ sg-audit --input snapshot.json --config ci/sg-audit.yml
                                                       rules, severities and suppressions from a config file
   $ aws ec2 describe-security-groups > sgs.json && sg-audit --input sgs.json
+  $ terraform show -json plan.out > plan.json && sg-audit --input plan.json --context snapshot.json
+                                                      a Terraform plan (or CloudFormation template) before deploy:
+                                                      fails only on what the change adds (docs/plans.md)
 
 Exit codes:
   0  no unsuppressed finding at or above --fail-on   2  usage, configuration or input error
