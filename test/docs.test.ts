@@ -33,3 +33,10 @@ test('the terminal samples in the README and docs/formats.md are lines of the re
     }
   }
 });
+
+test('the plan report in docs/plans.md is the real one (its golden)', () => {
+  const golden = readFileSync(join(REPO_ROOT, 'test', 'golden', 'plans', 'web.txt'), 'utf8').replaceAll('\u00a0', ' ');
+  const text = readFileSync(join(REPO_ROOT, 'docs', 'plans.md'), 'utf8');
+  const sample = /```text\n(New with this change[\s\S]*?)```/.exec(text)?.[1];
+  assert.equal(sample, golden, 'docs/plans.md shows the report of test/fixtures/plans/web/plan.json (test/golden/plans/web.txt)');
+});

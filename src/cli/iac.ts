@@ -23,11 +23,12 @@ import type { AuditReport } from '../report/types.js';
 import { VERSION } from '../version.js';
 import { planOutputs, type OutputPlan } from './outputs.js';
 import type { AuditFlags, LiveFlags } from './program.js';
+import { filesRead, type ReadFile } from './write.js';
 
 /** What the audit command shares with this one (main.ts keeps them). */
 export interface AuditHelpers {
   readonly io: { readonly cwd?: string; readonly now: () => Date };
-  checkOutputPaths(plans: readonly OutputPlan[], inputs: readonly string[]): Promise<void>;
+  checkOutputPaths(plans: readonly OutputPlan[], reads: readonly ReadFile[]): Promise<void>;
   readBaseline(file: string): Promise<Baseline>;
   collectLive(flags: LiveFlags & { quiet?: boolean }, kinds: readonly DataKind[]): Promise<RawSnapshot>;
   emitReport(report: AuditReport, plans: readonly OutputPlan[], outcomes: readonly Outcome[]): Promise<void>;
@@ -58,7 +59,9 @@ export async function runIacAudit(flags: AuditFlags, files: readonly IacFile[], 
   const exposureContext = flags.exposureContext !== false && config.exposureContext !== false;
   const plans = planOutputs(flags.format ?? [], flags.output);
   h.checkDisplay();
-  await h.checkOutputPaths(plans, [...(flags.input ?? []), ...(flags.context ?? [])]);
+  // Never a report over the plan, the template, the context, the config or the baseline.
+  const reads = { ...(config.file !== undefined ? { config: config.file } : {}), ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}) };
+  await h.checkOutputPaths(plans, filesRead(cwd, { ...reads, inputs: [...(flags.input ?? []), ...(flags.context ?? [])] }));
   const baseline = flags.baseline !== undefined ? await h.readBaseline(flags.baseline) : undefined;
 
   const startedAt = h.io.now();
@@ -68,8 +71,8 @@ export async function runIacAudit(flags: AuditFlags, files: readonly IacFile[], 
   let context: RawSnapshot | undefined;
   let contextLabel: string | undefined;
   if (flags.context) {
-    context = await loadInputs(flags.context, region ? { region } : {});
-    await h.checkOutputPaths(plans, context.inputs);
+    context = await loadInputs(flags.context, { regions: region ? [region] : [] });
+    await h.checkOutputPaths(plans, filesRead(cwd, { ...reads, inputs: context.inputs }));
     contextLabel = flags.context.join(', ');
   } else if (live(flags)) {
     // The regions the plan's resources are in, unless --region names them.

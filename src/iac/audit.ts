@@ -56,7 +56,7 @@ export interface IacAudit {
 /** Rules that judge a group or VPC by what else in the account uses it: a plan alone cannot tell. */
 export const ACCOUNT_WIDE_RULES: readonly string[] = ['unused-sg', 'default-sg-in-use', 'sg-shared-by-all-instances', 'vpc-flow-logs-disabled'];
 
-const CONTEXT_HINT = 'a plan or template holds only the resources it defines: give the account\'s data with --context (saved aws ec2 describe-* JSON or an sg-audit snapshot) or the live flags';
+const CONTEXT_HINT = 'give the account with --context (saved aws ec2 describe-* JSON or a snapshot) or the live flags';
 
 /** Worlds of the same account and region (several inputs) as one. */
 function combine(worlds: readonly World[]): World[] {
@@ -211,7 +211,7 @@ function auditSide(worlds: readonly World[], options: IacAuditOptions): SideAudi
           accountId: scope.accountId,
           region: scope.region,
           missing,
-          hint: `what else in the account uses a group or VPC is not in the plan; ${CONTEXT_HINT}: ${missing.map((k) => `\`${DATA_KIND_INFO[k].cliCommand}${region}\``).join(' and ')}`,
+          hint: `what else uses a group or VPC is in the account, not in the plan: give --context the output of ${missing.map((k) => `\`${DATA_KIND_INFO[k].cliCommand}${region}\``).join(' and ')} (or a snapshot), or use the live flags`,
         });
       }
     }
