@@ -536,6 +536,18 @@ describe('documented plan recipes (docs/plans.md)', () => {
     return JSON.stringify(tfPlan({ resources: [{ address: 'aws_security_group.legacy', action: 'no-op', before: values, after: values }] }), null, 2);
   };
 
+  /** The tarball, packed once for the jobs of this section (each checkout gets a copy in tools/). */
+  let packed: string | undefined;
+  const withTarball = (ws: { cwd: string }) => {
+    if (packed === undefined) {
+      packTarball(ws);
+      packed = join(ws.cwd, 'tools', 'sg-audit.tgz');
+      return;
+    }
+    mkdirSync(join(ws.cwd, 'tools'), { recursive: true });
+    copyFileSync(packed, join(ws.cwd, 'tools', 'sg-audit.tgz'));
+  };
+
   /** A checkout: infra/ with the web fixture's code, the tarball in tools/, and the stand-in terraform. */
   function checkout(): { cwd: string; env: NodeJS.ProcessEnv; useplan: (json: string) => void } {
     const ws = workspace();
@@ -604,7 +616,7 @@ describe('documented plan recipes (docs/plans.md)', () => {
     const steps = Object.values(workflow.jobs)[0]?.steps ?? [];
     assert.equal(steps.find((s) => s.uses?.startsWith('hashicorp/setup-terraform@'))?.with?.['terraform_wrapper'], false, 'the wrapper would add lines to the JSON');
     const ws = checkout();
-    packTarball(ws);
+    withTarball(ws);
     const install = steps.find((s) => s.run?.startsWith('npm install --global '))?.run;
     assert.ok(install);
     const installed = installAsWritten(install, ws);
@@ -638,7 +650,7 @@ describe('documented plan recipes (docs/plans.md)', () => {
     const job = Object.values(parseYaml(codeBlocks(text, 'yaml')[1] ?? '') as Record<string, { script: string[]; artifacts: { paths: string[]; reports: { junit: string } } }>)[0];
     assert.ok(job);
     const ws = checkout();
-    packTarball(ws);
+    withTarball(ws);
     const install = job.script.find((line) => line.startsWith('npm install --global '));
     assert.ok(install);
     const installed = installAsWritten(install, ws);

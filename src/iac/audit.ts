@@ -312,11 +312,14 @@ export function auditIac(options: IacAuditOptions): IacAudit {
   const after = auditSide(options.inputs.flatMap((i) => i.after), options);
   const hasBefore = options.inputs.some((i) => i.before !== undefined) || options.context !== undefined;
   const before = hasBefore ? auditSide(options.inputs.flatMap((i) => i.before ?? []), options) : undefined;
-  const plans = options.inputs.filter((i) => i.before !== undefined);
-  const label = [
-    ...(plans.length > 0 ? [`the prior state of ${plans.map((p) => p.file).join(', ')}`] : []),
-    ...(options.context !== undefined ? [`the context (${options.contextLabel ?? options.context.inputs.join(', ')})`] : []),
-  ].join(' over ');
+  // A plan applied before has a prior state; one never applied compares with nothing (or the context).
+  const prior = options.inputs.filter((i) => i.before !== undefined && i.before.length > 0);
+  const firstApply = options.inputs.filter((i) => i.before !== undefined && i.before.length === 0);
+  const label =
+    [
+      ...(prior.length > 0 ? [`the prior state of ${prior.map((p) => p.file).join(', ')}`] : []),
+      ...(options.context !== undefined ? [`the context (${options.contextLabel ?? options.context.inputs.join(', ')})`] : []),
+    ].join(' over ') || `nothing (${firstApply.map((p) => p.file).join(', ')} has no prior state)`;
   const resources = options.inputs.some((i) => i.changes)
     ? options.inputs.reduce(
         (sum, i) => ({

@@ -259,11 +259,11 @@ ${head}
 ${filtersForm(report)}
 ${noMatch}
 <section id="new-findings" class="list-section" aria-labelledby="new-findings-title">
-<h3 id="new-findings-title" class="list-title"><span class="badge flag-new">New</span> New since the baseline ${listCount(fresh, 0)}</h3>
-${fresh.findings === 0 ? '<p class="empty">No new finding since the baseline.</p>\n' : ''}${findingsList(data, 0)}
+<h3 id="new-findings-title" class="list-title"><span class="badge flag-new">New</span> New ${since(report)} ${listCount(fresh, 0)}</h3>
+${fresh.findings === 0 ? `<p class="empty">No new finding ${since(report)}.</p>\n` : ''}${findingsList(data, 0)}
 </section>
 <details id="unchanged-findings" class="list-section fold">
-<summary><h3 class="list-title">Unchanged since the baseline ${listCount(unchanged, 1, unchangedCounts ? `: ${unchangedCounts}` : '')}</h3></summary>
+<summary><h3 class="list-title">Unchanged ${since(report)} ${listCount(unchanged, 1, unchangedCounts ? `: ${unchangedCounts}` : '')}</h3></summary>
 ${findingsList(data, 1)}
 </details>
 </section>`;
@@ -280,11 +280,31 @@ function verdictText(report: AuditReport): string {
   const failOn = `<strong>${h(run.failOn)}</strong>`;
   if (s.status === 'fail') {
     return report.baseline
-      ? `${plural(s.failing, 'finding')} at or above ${failOn} ${s.failing === 1 ? 'is' : 'are'} new since the baseline and fail the run.`
+      ? `${plural(s.failing, 'finding')} at or above ${failOn} ${s.failing === 1 ? 'is' : 'are'} new ${since(report)} and fail the run.`
       : `${plural(s.failing, 'finding')} at or above ${failOn} fail the run.`;
   }
   if (run.failOn === 'none') return 'No finding fails the run (fail-on: none).';
-  return report.baseline ? `No new finding at or above ${failOn} since the baseline: the run passes.` : `No finding at or above ${failOn}: the run passes.`;
+  return report.baseline ? `No new finding at or above ${failOn} ${since(report)}: the run passes.` : `No finding at or above ${failOn}: the run passes.`;
+}
+
+/** A plan's or template's before side as the baseline: "with this change"; else "since the baseline". */
+function since(report: AuditReport): string {
+  return isChange(report) ? 'with this change' : 'since the baseline';
+}
+
+function isChange(report: AuditReport): boolean {
+  return report.change !== undefined && report.baseline?.file === report.change.comparedWith;
+}
+
+/** A plan or template: the interfaces the internet would newly reach. */
+function newlyExposedList(report: AuditReport): string {
+  const list = report.change?.newlyExposed ?? [];
+  if (list.length === 0) return '';
+  const items = list.map((e) => {
+    const ports = e.ports.map((p) => `<code>${h(`${p.protocol} ${p.ports}`)}</code> over ${p.family === 'ipv4' ? 'IPv4' : 'IPv6'}${p.unknown ? ' (might be: known after apply)' : ''}`).join('; ');
+    return `<li><code>${h(e.resource.address ?? e.instanceId ?? e.resource.id)}</code>: ${ports}</li>`;
+  });
+  return `<h3>Newly reachable from the internet (${num(list.length)})</h3>\n<ul>${items.join('')}</ul>\n`;
 }
 
 function pageHeader(report: AuditReport): string {
@@ -345,12 +365,12 @@ function baselineSection(report: AuditReport): string {
   const card = (key: string, n: number, label: string, cls = 'other') =>
     `<li class="card ${cls}${n === 0 ? ' is-zero' : ''}"><span class="count" data-count="baseline-${key}">${num(n)}</span><span class="label">${label}</span></li>`;
   return `<section id="baseline" aria-labelledby="baseline-title">
-<h2 id="baseline-title">Baseline</h2>
+<h2 id="baseline-title">${isChange(report) ? 'The change' : 'Baseline'}</h2>
 <p>Compared with <code>${h(b.file)}</code>${b.startedAt !== undefined ? `, a report of the run started <time datetime="${h(b.startedAt)}">${h(b.startedAt)}</time>` : ''}. Only new findings fail the run. <a href="#new-findings">New findings</a> come first below, with their fix; the unchanged ones are folded${
     b.fixed > 0 ? `; the <a href="#fixed">fixed ones</a> are listed after them` : ''
   }.</p>
 <ul class="cards">${card('new', b.new, 'New', 'is-new')}${card('unchanged', b.unchanged, 'Unchanged')}${card('fixed', b.fixed, 'Fixed', 'is-fixed')}${card('not-rechecked', b.notRechecked, 'Not re-checked')}</ul>
-</section>`;
+${newlyExposedList(report)}</section>`;
 }
 
 function fixedSection(report: AuditReport): string {
@@ -371,7 +391,7 @@ function fixedSection(report: AuditReport): string {
       ? `<p class="more-note">The first ${num(FIXED_MAX)} are listed; the other ${num(fixed.length - FIXED_MAX)} are in the JSON report (<code>baseline.fixedFindings</code>).</p>\n`
       : '';
   return `<section id="fixed" aria-labelledby="fixed-title">
-<h2 id="fixed-title">Fixed since the baseline <span class="muted">(${plural(fixed.length, 'finding')})</span></h2>
+<h2 id="fixed-title">Fixed ${isChange(report) ? 'by this change' : 'since the baseline'} <span class="muted">(${plural(fixed.length, 'finding')})</span></h2>
 <p>In the baseline, re-checked by this run and no longer found.</p>
 <div class="table-wrap"><table class="data">
 <thead><tr><th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">Resource</th><th scope="col">Region</th><th scope="col">Finding</th></tr></thead>

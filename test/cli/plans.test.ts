@@ -5,12 +5,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { unpackPageData } from '../../src/report/html-data.js';
 import type { AuditReport } from '../../src/report/types.js';
-import { runBin, runMain } from '../helpers/cli.js';
+import { runBin, runMain, useFakeAwsProfile } from '../helpers/cli.js';
+import { startFakeEc2, type FakeEc2 } from '../helpers/fake-ec2.js';
+import { ACCOUNT_ID, acceptanceRegion, writeCliFiles } from '../fixtures/acceptance-account.js';
 import { assertGolden } from '../helpers/golden.js';
-import { refs, sgRule, tfPlan } from '../helpers/terraform-plan.js';
+import { c, refs, sgRule, tfPlan } from '../helpers/terraform-plan.js';
 
 const WEB = 'test/fixtures/plans/web/plan.json';
 const ACCOUNT = 'test/fixtures/plans/web/account';
@@ -173,3 +175,46 @@ describe('golden reports of a plan and a template', () => {
 });
 
 
+
+describe('a plan with the live account as context, through the fake EC2 endpoint', () => {
+  const KEY = 'AKIDFAKEFAKEFAKE0018';
+  const SECRET = 'fake-secret-for-tests-only';
+  const REGION = acceptanceRegion('us-east-1', 'a');
+  let fake: FakeEc2;
+
+  before(async () => {
+    useFakeAwsProfile(KEY, SECRET);
+    fake = await startFakeEc2({ accounts: [{ accountId: ACCOUNT_ID, accessKeyId: KEY, secretAccessKey: SECRET, regions: { 'us-east-1': REGION } }] });
+  });
+  after(async () => {
+    await fake.close();
+    assert.deepEqual(fake.violations, [], 'read-only: no mutating call');
+  });
+
+  test('the live context gives the same audit as the same account saved as files (--context)', async () => {
+    // A new group open to SSH on an instance in the account's public subnet (its VPC's main table routes to the gateway).
+    const plan = writePlan(
+      tfPlan({
+        resources: [
+          { address: 'aws_security_group.ssh', after: { name: 'ssh', description: 'ssh', vpc_id: 'vpc-a000000000000001', ingress: [sgRule(22, 22, 'tcp', { cidr: ['0.0.0.0/0'] })], egress: [] }, unknown: { id: true }, expressions: { ingress: [{}] } },
+          {
+            address: 'aws_instance.i',
+            after: { ami: 'ami-0abcdef1234567890', subnet_id: 'subnet-a00000000000001', associate_public_ip_address: true },
+            unknown: { id: true, vpc_security_group_ids: true },
+            expressions: { subnet_id: c('subnet-a00000000000001'), associate_public_ip_address: c(true), vpc_security_group_ids: refs('aws_security_group.ssh.id', 'aws_security_group.ssh') },
+          },
+        ],
+      }),
+    );
+    const saved = scratch();
+    writeCliFiles(saved, REGION);
+    const offline = await json(['--input', plan, '--context', saved]);
+    const live = await json(['--input', plan, '--profile', 'fake', '--endpoint-url', fake.url]);
+    assert.equal(live.code, offline.code, live.stderr);
+    assert.equal(live.code, 1);
+    assert.equal(live.report.change?.comparedWith, 'the context (the live account)');
+    assert.deepEqual(live.report.findings.map((f) => [f.fingerprint, f.baseline]), offline.report.findings.map((f) => [f.fingerprint, f.baseline]));
+    assert.deepEqual(live.report.change?.newlyExposed, offline.report.change?.newlyExposed);
+    assert.ok(live.report.findings.some((f) => f.resource.address === 'aws_security_group.ssh' && f.baseline === 'new'));
+  });
+});

@@ -37,6 +37,34 @@ describe('cloudformation templates', () => {
     assert.ok(!result.evaluation.findings.some((f) => f.resource.address === 'ProdOnlyInstance'));
   });
 
+  test('with the account as context, the template is compared with it: only what it adds is new', async () => {
+    const { loadInputs } = await import('../../src/collect/files.js');
+    const context = await loadInputs([join(REPO_ROOT, 'test', 'fixtures', 'plans', 'web', 'account')]);
+    const text = [
+      'Resources:',
+      '  Ssh:',
+      '    Type: AWS::EC2::SecurityGroup',
+      '    Properties:',
+      '      GroupDescription: ssh',
+      '      VpcId: vpc-0a1b2c3d4e5f60789',
+      '      SecurityGroupIngress:',
+      '        - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0 }',
+      '  Box:',
+      '    Type: AWS::EC2::Instance',
+      '    Properties:',
+      '      SubnetId: subnet-0aa11bb22cc33dd44',
+      '      SecurityGroupIds: [!Ref Ssh]',
+      '',
+    ].join('\n');
+    const result = audit([templateInput(text, 'stack.yaml')], { context, rules: ['ssh-open-to-internet', 'instance-exposed-to-internet'] });
+    assert.equal(result.change?.comparedWith, 'the context (' + context.inputs.join(', ') + ')');
+    const fresh = result.marked.filter((f) => f.baseline === 'new').map((f) => `${f.ruleId} ${f.resource.address}`);
+    // The account's legacy group (SSH from anywhere) is old debt; the template's group and instance are new.
+    assert.deepEqual(fresh.sort(), ['instance-exposed-to-internet Box', 'ssh-open-to-internet Ssh']);
+    assert.ok(result.marked.some((f) => f.baseline === 'unchanged' && f.resource.id === 'sg-0f1e2d3c4b5a69788'));
+    assert.deepEqual(result.change?.newlyExposed.map((e) => e.resource.address), ['Box']);
+  });
+
   test('a group without SecurityGroupEgress keeps the default rule: all traffic out', () => {
     const text = `Resources:\n  G:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: g\n      VpcId: vpc-0123456789abcdef0\n`;
     assert.deepEqual(audit([templateInput(text)], { rules: ['unrestricted-egress'] }).found, ['unrestricted-egress G']);

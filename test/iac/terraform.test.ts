@@ -80,6 +80,12 @@ describe('terraform plans: what each resource becomes', () => {
     );
   });
 
+  test('a plan never applied compares with nothing: everything it makes is new', () => {
+    const result = audit([planInput(tfPlan({ resources: [group('ssh', [sgRule(22, 22, 'tcp', { cidr: ['0.0.0.0/0'] })])] }))], { rules: ['ssh-open-to-internet'] });
+    assert.equal(result.change?.comparedWith, 'nothing (plan.json has no prior state)');
+    assert.deepEqual(result.marked.map((f) => f.baseline), ['new']);
+  });
+
   test('fingerprints do not churn: the same plan twice, and the resource once applied (real ids) keep them', () => {
     const first = audit([planInput(web)]).evaluation.findings.map((f) => f.fingerprint);
     const again = audit([planInput(web)]).evaluation.findings.map((f) => f.fingerprint);
