@@ -129,7 +129,8 @@ interface SideAudit {
   readonly model: AuditModel;
   readonly evaluation: Evaluation;
   readonly snapshot: RawSnapshot;
-  readonly best?: AuditModel;
+  /** What the internet reaches on each interface when unknown values are the best (only when there are some). */
+  readonly bestReach?: Reach;
   /** Interfaces whose way to the internet leaves the inputs. */
   readonly outside: ReadonlySet<string>;
 }
@@ -150,11 +151,12 @@ function auditSide(worlds: readonly World[], options: IacAuditOptions): SideAudi
   const unknowns = worst.pieces.some((p) => p.unknowns.length > 0);
   let findings: Finding[] = [...evaluation.findings];
   let outcomes: Outcome[] = [...evaluation.outcomes];
-  let bestModel: AuditModel | undefined;
+  let bestReach: Reach | undefined;
   if (unknowns) {
-    const best = sideSnapshot(worlds, 'best', options);
-    bestModel = normalize(best.snapshot);
+    // The best case's model lives only for its findings and reachability: one model less at the peak.
+    const bestModel = normalize(sideSnapshot(worlds, 'best', options).snapshot);
     const bestEvaluation = evaluate(bestModel, rules, options.catalog, settings);
+    bestReach = reachability(bestModel);
     const certain = new Set(bestEvaluation.findings.map((f) => f.fingerprint));
     const worstPrints = new Set(findings.map((f) => f.fingerprint));
     // A finding of the best pass only is one the worst pass reports otherwise (more ports, another
@@ -264,13 +266,15 @@ function auditSide(worlds: readonly World[], options: IacAuditOptions): SideAudi
     evaluation: { findings: findings.sort(compareFindings), outcomes, errors, skipped },
     snapshot: worst.snapshot,
     outside: new Set(outside.keys()),
-    ...(bestModel ? { best: bestModel } : {}),
+    ...(bestReach ? { bestReach } : {}),
   };
 }
 
 /** Per interface (by address, else id), its reachable ports per family and protocol. */
-function reachability(model: AuditModel): Map<string, { resource: ResourceRef; instanceId?: string; ports: Map<string, PortRange[]> }> {
-  const out = new Map<string, { resource: ResourceRef; instanceId?: string; ports: Map<string, PortRange[]> }>();
+type Reach = Map<string, { resource: ResourceRef; instanceId?: string; ports: Map<string, PortRange[]> }>;
+
+function reachability(model: AuditModel): Reach {
+  const out: Reach = new Map();
   for (const eni of model.interfaces) {
     const ports = new Map<string, PortRange[]>();
     for (const r of interfaceReachability(model, eni)) {
@@ -283,9 +287,7 @@ function reachability(model: AuditModel): Map<string, { resource: ResourceRef; i
 }
 
 /** Interfaces the internet reaches on ports after the change that it did not reach before. */
-function newlyExposed(before: AuditModel | undefined, after: AuditModel, afterBest: AuditModel | undefined, skip: ReadonlySet<string>): NewlyExposed[] {
-  const was = before ? reachability(before) : new Map<string, { ports: Map<string, PortRange[]> }>();
-  const bestNow = afterBest ? reachability(afterBest) : undefined;
+function newlyExposed(was: Reach, after: AuditModel, bestNow: Reach | undefined, skip: ReadonlySet<string>): NewlyExposed[] {
   const out: NewlyExposed[] = [];
   for (const [key, now] of reachability(after)) {
     if (skip.has(now.resource.id)) continue;
@@ -311,7 +313,9 @@ function newlyExposed(before: AuditModel | undefined, after: AuditModel, afterBe
 export function auditIac(options: IacAuditOptions): IacAudit {
   const after = auditSide(options.inputs.flatMap((i) => i.after), options);
   const hasBefore = options.inputs.some((i) => i.before !== undefined) || options.context !== undefined;
-  const before = hasBefore ? auditSide(options.inputs.flatMap((i) => i.before ?? []), options) : undefined;
+  // The before side: its findings and what the internet reaches there; its model is not kept.
+  const beforeSide = hasBefore ? auditSide(options.inputs.flatMap((i) => i.before ?? []), options) : undefined;
+  const before = beforeSide ? { findings: beforeSide.evaluation.findings, reach: reachability(beforeSide.model) } : undefined;
   // A plan applied before has a prior state; one never applied compares with nothing (or the context).
   const prior = options.inputs.filter((i) => i.before !== undefined && i.before.length > 0);
   const firstApply = options.inputs.filter((i) => i.before !== undefined && i.before.length === 0);
@@ -336,7 +340,7 @@ export function auditIac(options: IacAuditOptions): IacAudit {
     model: after.model,
     evaluation: after.evaluation,
     snapshot: after.snapshot,
-    ...(before ? { before: { findings: before.evaluation.findings, label } } : {}),
+    ...(before ? { before: { findings: before.findings, label } } : {}),
     ...(hasBefore
       ? {
           change: {
@@ -344,7 +348,7 @@ export function auditIac(options: IacAuditOptions): IacAudit {
             inputs: options.inputs.map((i) => ({ file: i.file, kind: i.kind })),
             ...(resources ? { resources } : {}),
             unknown: after.evaluation.findings.filter((f) => f.unknown !== undefined).length,
-            newlyExposed: newlyExposed(before?.model, after.model, after.best, after.outside),
+            newlyExposed: newlyExposed(before?.reach ?? new Map(), after.model, after.bestReach, after.outside),
           },
         }
       : {}),
