@@ -14,7 +14,7 @@ import { interfaceReachability } from '../model/reachability.js';
 import type { AuditModel, ResourceRef, UnknownValue } from '../model/types.js';
 import type { ChangeReport, NewlyExposed } from '../report/types.js';
 import { materialize, type Assumption, type Materialized } from './materialize.js';
-import type { World } from './world.js';
+import { emptyWorld, type World } from './world.js';
 
 /** What the inputs of one plan or template hold. */
 export interface IacInput {
@@ -58,17 +58,20 @@ export const ACCOUNT_WIDE_RULES: readonly string[] = ['unused-sg', 'default-sg-i
 
 const CONTEXT_HINT = 'give the account with --context (saved aws ec2 describe-* JSON or a snapshot) or the live flags';
 
+// The lists a World holds, to join the Worlds of several inputs.
+const WORLD_LISTS = [
+  'groups', 'groupRules', 'interfaces', 'instances', 'subnets', 'vpcs', 'networkAcls', 'aclRules', 'routeTables', 'routes',
+  'associations', 'internetGateways', 'prefixLists', 'prefixListEntries', 'elasticIps', 'flowLogs',
+] as const satisfies readonly (keyof World)[];
+
 /** Worlds of the same account and region (several inputs) as one. */
 function combine(worlds: readonly World[]): World[] {
   const byPlace = new Map<string, World>();
   for (const w of worlds) {
     const key = `${w.accountId ?? ''}/${w.region ?? ''}`;
-    const found = byPlace.get(key);
-    if (!found) {
-      byPlace.set(key, { ...w, ...Object.fromEntries(Object.entries(w).filter(([, v]) => Array.isArray(v)).map(([k, v]) => [k, [...(v as unknown[])]])) } as World);
-      continue;
-    }
-    for (const [k, v] of Object.entries(w)) if (Array.isArray(v)) ((found as unknown as Record<string, unknown[]>)[k] as unknown[]).push(...v);
+    let joined = byPlace.get(key);
+    if (!joined) byPlace.set(key, (joined = emptyWorld(w.origin, { ...(w.accountId ? { accountId: w.accountId } : {}), ...(w.region ? { region: w.region } : {}) })));
+    for (const list of WORLD_LISTS) (joined[list] as unknown[]).push(...w[list]);
   }
   return [...byPlace.values()];
 }
@@ -107,10 +110,15 @@ function sideSnapshot(worlds: readonly World[], assume: Assumption, options: Iac
 
 const placeholder = (id: string) => id.includes(':');
 
-/** The unknown values a finding's resource depends on: its own, and for an interface those of everything on its path. */
-function relatedUnknowns(finding: Finding, pieces: readonly Materialized[]): UnknownValue[] {
+/** The unknown values of each resource whose checks read them, across the pieces of one side. */
+function unknownsByResource(pieces: readonly Materialized[]): Map<string, UnknownValue[]> {
   const byResource = new Map<string, UnknownValue[]>();
   for (const p of pieces) for (const u of p.unknowns) byResource.set(u.resourceId, [...(byResource.get(u.resourceId) ?? []), u.value]);
+  return byResource;
+}
+
+/** The unknown values a finding's resource depends on: its own, and for an interface those of everything on its path. */
+function relatedUnknowns(finding: Finding, pieces: readonly Materialized[], byResource: ReadonlyMap<string, readonly UnknownValue[]>): UnknownValue[] {
   const ids = [finding.resource.id, ...pieces.flatMap((p) => p.related.get(finding.resource.id) ?? [])];
   const seen = new Set<string>();
   return ids.flatMap((id) => byResource.get(id) ?? []).filter((u) => {
@@ -119,7 +127,7 @@ function relatedUnknowns(finding: Finding, pieces: readonly Materialized[]): Unk
   });
 }
 
-/** "(if aws_security_group.web ingress[0].cidr_blocks, known after apply (…), is 0.0.0.0/0)". */
+/** "might be, if aws_vpc_security_group_ingress_rule.admin cidr_ipv4 (known after apply (from …)) is 0.0.0.0/0": for the message. */
 function unknownText(values: readonly UnknownValue[]): string {
   const shown = values.slice(0, 3).map((u) => `${u.address} ${u.attribute} (${u.reason}) is ${u.assumed}`);
   return `might be, if ${shown.join('; and ')}${values.length > 3 ? `; and ${values.length - 3} more values known after apply` : ''}`;
@@ -163,9 +171,10 @@ function auditSide(worlds: readonly World[], options: IacAuditOptions): SideAudi
     // family) or not at all (a rule that reads the absence of something): kept only in the second case.
     const worstOn = new Set(findings.map((f) => `${f.ruleId}\n${f.resource.id}`));
     const onlyBest = bestEvaluation.findings.filter((f) => !worstPrints.has(f.fingerprint) && !worstOn.has(`${f.ruleId}\n${f.resource.id}`));
+    const byResource = unknownsByResource(worst.pieces);
     const mark = (f: Finding): Finding => {
       if (certain.has(f.fingerprint) && worstPrints.has(f.fingerprint)) return f;
-      const values = relatedUnknowns(f, worst.pieces);
+      const values = relatedUnknowns(f, worst.pieces, byResource);
       return values.length === 0 ? f : { ...f, unknown: values, message: `${f.message} — ${unknownText(values)}` };
     };
     findings = [...findings, ...onlyBest].map(mark);
@@ -175,7 +184,8 @@ function auditSide(worlds: readonly World[], options: IacAuditOptions): SideAudi
   }
 
   // Outside: the interface's way to the internet is not in the inputs.
-  const skipped: SkippedRule[] = [...evaluation.skipped].map((s) => ({ ...s, hint: s.hint.replace(/ to --input$/, planOnly ? ' with --context' : ' to --context') }));
+  // Data the account would give goes to --context, not --input.
+  const skipped: SkippedRule[] = evaluation.skipped.map((s) => ({ ...s, hint: s.hint.replace(/^add the output of (.*) to --input$/, 'give --context the output of $1') }));
   const outside = new Map(worst.pieces.flatMap((p) => p.outside.map((o) => [o.interfaceId, o] as const)));
   if (outside.size > 0) {
     const exposed = 'instance-exposed-to-internet';
