@@ -86,6 +86,20 @@ describe('terraform plans: what each resource becomes', () => {
     assert.deepEqual(result.marked.map((f) => f.baseline), ['new']);
   });
 
+  test('a replaced group (delete, then create: a new id after apply) keeps its findings unchanged; a deleted one fixes them', () => {
+    const ingress = [sgRule(22, 22, 'tcp', { cidr: ['0.0.0.0/0'] })];
+    const before = { id: 'sg-0aaaabbbbccccdddd', name: 'ssh', description: 'ssh', ingress, egress: [], vpc_id: 'vpc-0123456789abcdef0' };
+    const replaced = audit([planInput(tfPlan({ resources: [{ address: 'aws_security_group.ssh', action: 'replace', before, after: { ...before, id: null, description: 'ssh, renamed' }, unknown: { id: true } }] }))], {
+      rules: ['ssh-open-to-internet'],
+    });
+    assert.equal(replaced.evaluation.findings[0]?.resource.id, 'sg-tf:aws_security_group.ssh', 'the new group has no id before apply');
+    assert.deepEqual(replaced.marked.map((f) => f.baseline), ['unchanged']);
+    const deleted = audit([planInput(tfPlan({ resources: [{ address: 'aws_security_group.ssh', action: 'delete', before }] }))], { rules: ['ssh-open-to-internet'] });
+    assert.deepEqual(deleted.evaluation.findings, []);
+    assert.equal(deleted.before?.findings.length, 1, 'the deleted group\'s finding is fixed by the change');
+    assert.deepEqual(deleted.change?.resources, { create: 0, update: 0, replace: 0, delete: 1 });
+  });
+
   test('fingerprints do not churn: the same plan twice, and the resource once applied (real ids) keep them', () => {
     const first = audit([planInput(web)]).evaluation.findings.map((f) => f.fingerprint);
     const again = audit([planInput(web)]).evaluation.findings.map((f) => f.fingerprint);
