@@ -246,6 +246,9 @@ function shardFlag(flags: AuditFlags, env: NodeJS.ProcessEnv): ShardSpec | undef
 
 async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   checkSourceFlags(flags);
+  if (flags.cloudtrail === undefined && (flags.since !== undefined || flags.until !== undefined)) {
+    throw usageError('--since and --until set the window of CloudTrail events', 'add --cloudtrail');
+  }
   const shard = shardFlag(flags, io.env);
   // The config is read first: a bad one stops the run (exit 2) before anything is collected.
   const config = await loadConfig(flags.config, io.cwd ?? process.cwd(), RULES);
@@ -286,7 +289,7 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   // Expiry is judged on the day the run started (UTC).
   const suppression = applySuppressions(evaluation.findings, config.suppressions, startedAt, evaluation.outcomes);
   const compared = baseline ? compareWithBaseline(suppression.findings, baseline, evaluation.outcomes) : undefined;
-  const report = buildReport(
+  let report = buildReport(
     model,
     rules,
     evaluation,
@@ -307,8 +310,11 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
     compared,
   );
 
+  // --cloudtrail: who opened what each finding reports (src/cli/cloudtrail.ts, loaded only then).
+  if (flags.cloudtrail !== undefined) report = await (await import('./cloudtrail.js')).attributeAudit(report, model, flags, io.env, startedAt);
+
   await emitReport(report, plans, evaluation.outcomes, flags, io);
-  return exitCodeFor(report.findings, evaluation.errors, failOn);
+  return exitCodeFor(report.findings, report.errors, failOn);
 }
 
 /**
@@ -483,6 +489,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     collect: async (flags) => void (exitCode = await runCollect(flags, io)),
     merge: async (files, flags) => void (exitCode = await runMerge(files, flags, io)),
     exposure: async (flags) => void (exitCode = await runExposure(flags, io)),
+    diff: async (before, after, flags) => void (exitCode = await (await import('./diff.js')).runDiff(before, after, flags, io)),
     rules: async (flags) => {
       const toTerminal = Boolean(io.stdout.isTTY);
       const chalk = new Chalk({ level: colorLevel(flags.color, io.env, toTerminal) });
