@@ -213,9 +213,15 @@ export class EventIndex {
   }
 }
 
+/** A call's rule as AWS names it: a prefix list by its id (a call does not carry its entries). */
+function callText(content: Permission, direction?: Direction): string {
+  const source = content.source.kind === 'prefix-list' ? { ...content.source, entries: [] } : content.source;
+  return permissionText({ ...content, source, ...(direction !== undefined ? { direction } : {}) });
+}
+
 function describeEffect(effect: Effect, direction?: Direction): string {
   const rule = (content: Permission | undefined, ruleId: string | undefined) => {
-    const shown = content ? permissionText(direction !== undefined ? { ...content, direction } : content) : undefined;
+    const shown = content ? callText(content, direction) : undefined;
     return [shown, ruleId ? `(${ruleId})` : undefined].filter(Boolean).join(' ') || 'a rule';
   };
   switch (effect.kind) {
@@ -224,9 +230,9 @@ function describeEffect(effect: Effect, direction?: Direction): string {
     case 'rule-removed':
       return `revoked ${rule(effect.content, effect.ruleId)}`;
     case 'rule-modified':
-      return `modified ${effect.ruleId} to ${effect.content ? permissionText(direction !== undefined ? { ...effect.content, direction } : effect.content) : 'new content'}`;
+      return `modified ${effect.ruleId} to ${effect.content ? callText(effect.content, direction) : 'new content'}`;
     case 'description':
-      return `described ${effect.ruleId ?? (effect.content ? permissionText(effect.content) : 'a rule')} as "${effect.description}"`;
+      return `described ${effect.ruleId ?? (effect.content ? callText(effect.content, direction) : 'a rule')} as "${effect.description}"`;
     case 'group-created':
       return `created ${effect.groupId}`;
     case 'group-deleted':

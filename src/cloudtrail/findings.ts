@@ -60,7 +60,7 @@ export function rulesAtFault(finding: AttributableFinding, model: AuditModel): R
   return [...found.values()];
 }
 
-const latest = (hits: readonly Hit[]): Hit[] => (hits.length === 0 ? [] : [hits.reduce((a, b) => (b.event.eventTime >= a.event.eventTime ? b : a))]);
+const latest = (hits: readonly Hit[]): Hit[] => (hits.length === 0 ? [] : [hits.reduce((a, b) => (b.event.eventTime > a.event.eventTime ? b : a))]);
 
 /**
  * Who opened what a finding reports: for each rule at fault, the latest event that gave it its

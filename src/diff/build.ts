@@ -122,7 +122,7 @@ function outcomesOf(side: EvaluatedSide): readonly Outcome[] {
 
 // ── Attribution ──────────────────────────────────────────────────────────────────────────────
 
-const latest = (hits: readonly Hit[]): Hit[] => (hits.length === 0 ? [] : [hits.reduce((a, b) => (b.event.eventTime >= a.event.eventTime ? b : a))]);
+const latest = (hits: readonly Hit[]): Hit[] => (hits.length === 0 ? [] : [hits.reduce((a, b) => (b.event.eventTime > a.event.eventTime ? b : a))]);
 
 function ruleAttribution(index: EventIndex, delta: RuleDelta, group: SecurityGroup): Attribution {
   const where: Where = { accountId: group.accountId, region: group.region };

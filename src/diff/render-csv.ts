@@ -84,7 +84,7 @@ export function renderDiffCsv(report: DiffReport): string {
       region: f.resource.region,
       resource_id: f.resource.id,
       resource_name: f.resource.name,
-      before: c.before.message,
+      before: c.before.summary ?? c.before.message,
       after: f.summary ?? f.message,
       severity: f.severity,
       rule: f.ruleId,
@@ -93,7 +93,7 @@ export function renderDiffCsv(report: DiffReport): string {
     });
   }
   for (const f of report.findings.fixed) {
-    rows.push({ item: 'finding', change: 'fixed', account: f.resource.accountId, region: f.resource.region, resource_id: f.resource.id, resource_name: f.resource.name, before: f.message, severity: f.severity, rule: f.ruleId, fails_run: 'no', ...who(f.attribution) });
+    rows.push({ item: 'finding', change: 'fixed', account: f.resource.accountId, region: f.resource.region, resource_id: f.resource.id, resource_name: f.resource.name, before: f.summary ?? f.message, severity: f.severity, rule: f.ruleId, fails_run: 'no', ...who(f.attribution) });
   }
   const failingReach = new Set(failingExposure(report.exposure, report.run.failOn));
   for (const c of report.exposure) {

@@ -86,7 +86,7 @@ export function renderDiffMarkdown(report: DiffReport): string {
     `From ${side(report.run.before)} to ${side(report.run.after)}; fails on ${code(report.run.failOn)}.`,
     '',
     `**${plural(s.newFindings + s.widerFindings, 'new finding')}**${s.widerFindings ? ` (${s.widerFindings} wider than before)` : ''} · ${s.fixedFindings + s.narrowerFindings} fixed or narrower · **${plural(s.newlyReachable, 'interface')} newly reachable** · ${s.noLongerReachable} no longer · ` +
-      `${s.groupsCreated} groups created, ${s.groupsDeleted} deleted, ${s.groupsChanged} changed · rules ${s.rulesAdded} added, ${s.rulesRemoved} removed, ${s.rulesModified} changed · ` +
+      `groups ${s.groupsCreated} created, ${s.groupsDeleted} deleted, ${s.groupsChanged} changed · rules ${s.rulesAdded} added, ${s.rulesRemoved} removed, ${s.rulesModified} changed · ` +
       `attachments ${s.attachmentsGained} gained, ${s.attachmentsLost} lost`,
     '',
   ];
@@ -108,7 +108,7 @@ export function renderDiffMarkdown(report: DiffReport): string {
           code(f.ruleId),
           `${name}${code(f.resource.id)}`,
           code(f.resource.region),
-          was ? `now ${md(f.summary ?? f.message)}<br>was ${md(was.message)}` : md(f.summary ?? f.message),
+          was ? `now ${md(f.summary ?? f.message)}<br>was ${md(was.summary ?? was.message)}` : md(f.summary ?? f.message),
           ...(attributed ? [whoCell(f.attribution)] : []),
         ]),
       );

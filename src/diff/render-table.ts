@@ -48,6 +48,16 @@ class Writer {
   push(...lines: string[]): void {
     this.lines.push(...lines);
   }
+  /**
+   * Spans whose later lines start further left when a word (an ARN: up to 2048 characters) would
+   * not fit at `indent`, so it stays whole and within the width when it can.
+   */
+  wrapLong(spans: readonly Span[], indent: number): void {
+    const longest = Math.max(0, ...spans.flatMap((s) => s.text.split(' ').map(widthOf)));
+    const hang = Math.max(2, Math.min(indent, this.ctx.width - longest));
+    const lines = wrapSpans(spans, this.ctx.width - indent, this.ctx.width, hang);
+    this.push(`${' '.repeat(indent)}${lines[0] ?? ''}`, ...lines.slice(1));
+  }
   /** Spans wrapped after `indent` spaces (a painted `lead` of `leadWidth` columns first), later lines at `hang`. */
   wrap(spans: readonly Span[], indent: number, lead = '', leadWidth = 0, hang = indent + leadWidth): void {
     const lines = wrapSpans(spans, this.ctx.width - indent - leadWidth, this.ctx.width, hang);
@@ -73,7 +83,7 @@ function eventLines(w: Writer, e: AttributedEvent, indent: number, withWhat: boo
   const { chalk } = w;
   const who: Span[] = [{ text: 'by', paint: (t) => chalk.dim(t) }, { text: forTerminal(e.principal), paint: (t) => chalk.bold(t) }];
   if (e.sourceIdentity) who.push({ text: `(source identity ${forTerminal(e.sourceIdentity)})` });
-  w.wrap(who, indent);
+  w.wrapLong(who, indent);
   const agent = agentBrief(e.userAgent, e.invokedBy);
   const how: Span[] = [
     { text: whenText(e.eventTime) },
@@ -108,7 +118,7 @@ function briefAttribution(w: Writer, a: Attribution | undefined, verb: string, i
     w.wrap([{ text: `${verb} by: no matching CloudTrail event`, paint: (t) => chalk.yellow(t) }], indent);
     return;
   }
-  w.wrap([{ text: `${verb} by`, paint: (t) => chalk.dim(t) }, { text: forTerminal(e.principal), paint: (t) => chalk.bold(t) }], indent);
+  w.wrapLong([{ text: `${verb} by`, paint: (t) => chalk.dim(t) }, { text: forTerminal(e.principal), paint: (t) => chalk.bold(t) }], indent);
   const others = new Set(a.events.map((x) => x.eventId)).size - 1;
   w.wrap([{ text: `${whenText(e.eventTime)} · ${e.eventName}${others > 0 ? ` (and ${plural(others, 'more event')}: see the changes)` : ''}`, paint: (t) => chalk.dim(t) }], indent);
 }
