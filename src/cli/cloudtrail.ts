@@ -104,6 +104,12 @@ export async function readCloudTrail(
       since = reach;
     }
     if (until === undefined || until > now) until = now;
+    if (since >= until) {
+      throw usageError(
+        `the window (to ${iso(until)}) is older than CloudTrail's ${LOOKUP_REACH_DAYS}-day event history: LookupEvents cannot reach it`,
+        'pass the trail\'s log files (or saved lookup-events output) to --cloudtrail instead',
+      );
+    }
     const { lookupEvents } = await import('../cloudtrail/lookup.js');
     const fixedRoleAccount = flags.roleArn && !flags.roleArn.includes('{account}') ? /::(\d{12}):/.exec(flags.roleArn)?.[1] : undefined;
     const targets = new Map<string, { accountId: string; region: string; eventNames: Set<string> }>();

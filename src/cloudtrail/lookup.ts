@@ -54,8 +54,8 @@ export const LOOKUP_INTERVAL_MS = 500;
 export const LOOKUP_PAGE_SIZE = 50;
 
 const HINTS: Readonly<Record<string, string>> = {
-  AccessDeniedException: 'grant cloudtrail:LookupEvents to this identity (docs/diff.md lists the policy)',
-  AccessDenied: 'grant cloudtrail:LookupEvents to this identity (docs/diff.md lists the policy)',
+  AccessDeniedException: 'grant cloudtrail:LookupEvents to this identity (the IAM policy of docs/live.md has it)',
+  AccessDenied: 'grant cloudtrail:LookupEvents to this identity (the IAM policy of docs/live.md has it)',
   UnrecognizedClientException: 'the credentials are not valid here, or the region is not enabled for the account',
   InvalidClientTokenId: 'the credentials are not valid here, or the region is not enabled for the account',
   ExpiredTokenException: 'refresh the credentials (aws sso login) and run again',

@@ -341,8 +341,8 @@ const familiesOf = (key: string) => new Set(key.match(/\bipv[46]\b/g) ?? []);
 /**
  * Whether a finding that changed now covers something it did not: a higher severity, a port, a
  * source or an address family more. For an interface, what it reaches is compared exactly
- * (`gainedOn`: the interfaces whose reachable ports grew). Without the earlier finding whole (a
- * JSON report side), a change counts as wider.
+ * (`gainedOn`: the interfaces whose reachable ports grew). Without the earlier finding whole, a
+ * change counts as wider.
  */
 function isWider(was: BaselineFinding, now: SuppressedFinding, wasWhole: SuppressedFinding | undefined, gainedOn: ReadonlySet<string> | undefined): boolean {
   if (severityRank(now.severity) > severityRank(was.severity)) return true;
@@ -403,7 +403,8 @@ export function buildDiff(before: EvaluatedSide, after: EvaluatedSide, options: 
   const exposure = models ? exposureChanges(models.before, models.after, options, limits) : [];
   if (!models) limits.push('reachability not compared: a JSON report does not hold the network (interfaces, ACLs, routes)');
 
-  const beforeByFingerprint = new Map(before.kind === 'model' ? before.findings.map((f) => [f.fingerprint, f]) : []);
+  // The before side's findings whole (a report keeps them whole too): their summaries, ports and sources.
+  const beforeByFingerprint = new Map<string, SuppressedFinding>((before.kind === 'model' ? before.findings : before.report.findings).map((f) => [f.fingerprint, f]));
   // A group finding its rules do not explain (unused-sg after a detachment) is explained by the group's own changes.
   const groupEvents = new Map(groups.map((g) => [`${g.accountId}/${g.region}/${g.groupId}`, [...g.attachments.map((a) => a.attribution), g.attribution]]));
   const withGroupEvents = (f: SuppressedFinding | BaselineFinding, found: Attribution): Attribution => {

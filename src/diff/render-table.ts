@@ -218,11 +218,12 @@ function summaryCounts(report: DiffReport, chalk: ChalkInstance): Span[][] {
     s.rulesAdded || s.rulesRemoved || s.rulesModified ? `rules: ${s.rulesAdded} added, ${s.rulesRemoved} removed, ${s.rulesModified} changed` : '',
     s.attachmentsGained || s.attachmentsLost ? `attachments: ${s.attachmentsGained} gained, ${s.attachmentsLost} lost` : '',
   ].filter(Boolean);
-  lines.push([{ text: parts.join(' · ') }]);
+  const reportSide = report.run.before.kind === 'report' || report.run.after.kind === 'report';
+  lines.push([{ text: reportSide ? 'groups, attachments and reachability not compared (a JSON report side)' : parts.join(' · ') }]);
   const bySeverity = SEVERITIES.filter((sev) => s.newBySeverity[sev] > 0).map((sev) => paintSeverity(chalk, sev, `${s.newBySeverity[sev]} ${sev}`));
   lines.push([
     { text: `${plural(s.newFindings + s.widerFindings, 'new finding')}${bySeverity.length > 0 ? ` (${bySeverity.join(', ')})` : ''}${s.widerFindings > 0 ? `, ${s.widerFindings} of them wider than before` : ''} · ${s.fixedFindings + s.narrowerFindings} fixed${s.narrowerFindings > 0 ? ` or narrower` : ''}` },
-    { text: `· ${plural(s.newlyReachable, 'interface')} newly reachable, ${s.noLongerReachable} no longer` },
+    ...(reportSide ? [] : [{ text: `· ${plural(s.newlyReachable, 'interface')} newly reachable, ${s.noLongerReachable} no longer` }]),
   ]);
   return lines;
 }
