@@ -112,6 +112,7 @@ export async function runDiff(beforePath: string, afterPath: string, flags: Diff
     version: VERSION,
     startedAt: now.toISOString(),
     failOn,
+    ...(flags.failOnChange ? { failOnChange: true } : {}),
     ...(config.file !== undefined ? { config: config.file } : {}),
     grading,
     reachabilityKinds,
@@ -153,6 +154,7 @@ export async function runDiff(beforePath: string, afterPath: string, flags: Diff
 export function verdict(report: DiffReport): string {
   const s = report.summary;
   if (s.status === 'incomplete') return `INCOMPLETE: ${groupErrors(report.errors).causes.length} error(s) (exit 3)`;
+  if (s.status === 'fail' && s.failing === 0) return `FAIL: ${s.changes} ${s.changes === 1 ? 'change' : 'changes'} (--fail-on-change) (exit 1)`;
   if (s.status === 'fail') return `FAIL: ${s.failing} ${s.failing === 1 ? 'change newly exposes' : 'changes newly expose'} something at or above ${report.run.failOn} (exit 1)`;
-  return `PASS: nothing newly exposed at or above ${report.run.failOn} (exit 0)`;
+  return report.run.failOnChange ? 'PASS: nothing changed (exit 0)' : `PASS: nothing newly exposed at or above ${report.run.failOn} (exit 0)`;
 }

@@ -56,6 +56,7 @@ export interface DiffFlags extends TerminalFlags {
   format?: string[];
   output?: string;
   failOn?: string;
+  failOnChange?: boolean;
   config?: string | false;
   exposureContext?: boolean;
   /** The region of saved files whose data does not say. */
@@ -195,7 +196,7 @@ config and exposure model; rules are matched by sgr- id, then by content.
 Exit codes:
   0  nothing newly exposed at or above --fail-on      2  usage, configuration or input error
   1  the change newly exposes something at or above   3  a side or the CloudTrail lookup is incomplete
-     --fail-on (a new finding, an interface newly reachable)
+     --fail-on (a new finding, an interface newly reachable); with --fail-on-change, anything changed
 `;
 
 /** The report options of an audit, which merge shares: --format, --output, --baseline, --fail-on, terminal manners. */
@@ -366,6 +367,7 @@ export function createProgram(version: string, handlers: Handlers): Command {
         ])
         .option('--output <file>', 'write the report to this file, atomically, instead of stdout')
         .addOption(new Option('--fail-on <severity>', 'exit 1 when the change newly exposes something at or above this, or "none" (default: the config\'s failOn, else high)').choices([...SEVERITIES, 'none']))
+        .option('--fail-on-change', 'exit 1 when anything changed at all: a job that reports only then (see docs/cron.md)')
         .option('--config <file>', 'the audit\'s config file: rules, severities, options, suppressions (default: .sg-audit.yml, .sg-audit.yaml or .sg-audit.json here)')
         .option('--no-config', 'ignore the default config file')
         .option('--no-exposure-context', 'audit both sides without severity in context')

@@ -56,6 +56,7 @@ export interface DiffOptions {
   readonly version: string;
   readonly startedAt: string;
   readonly failOn: FailOn;
+  readonly failOnChange?: boolean;
   readonly config?: string;
   readonly grading: ExposureGrading;
   /** The kinds every account × region must hold for its interfaces' reachability to be computed. */
@@ -448,6 +449,15 @@ export function buildDiff(before: EvaluatedSide, after: EvaluatedSide, options: 
   ].filter((a): a is Attribution => a !== undefined);
   const newBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, [...newFindings, ...widened].filter((f) => !f.suppressed && f.severity === s).length])) as Record<Severity, number>;
   const count = (kinds: readonly RuleChange['change'][]) => ruleChanges.filter((r) => kinds.includes(r.change)).length;
+  const changes =
+    groups.filter((g) => g.change !== 'changed').length +
+    ruleChanges.length +
+    attachmentChanges.length +
+    newFindings.length +
+    changedFindings.length +
+    fixedFindings.length +
+    exposure.length;
+  const failed = failing > 0 || (options.failOnChange === true && changes > 0);
 
   return {
     schemaVersion: 1,
@@ -458,11 +468,13 @@ export function buildDiff(before: EvaluatedSide, after: EvaluatedSide, options: 
       before: before.side,
       after: after.side,
       failOn: options.failOn,
+      ...(options.failOnChange ? { failOnChange: true as const } : {}),
       ...(options.config !== undefined ? { config: options.config } : {}),
       ...(options.cloudtrail ? { cloudtrail: options.cloudtrail } : {}),
     },
     summary: {
-      status: errors.length > 0 ? 'incomplete' : failing > 0 ? 'fail' : 'pass',
+      status: errors.length > 0 ? 'incomplete' : failed ? 'fail' : 'pass',
+      changes,
       groupsCreated: groups.filter((g) => g.change === 'created').length,
       groupsDeleted: groups.filter((g) => g.change === 'deleted').length,
       groupsChanged: groups.filter((g) => g.change === 'changed').length,

@@ -209,21 +209,29 @@ function summaryOf(f: { readonly message: string; readonly summary?: string }): 
   return (f.summary ?? f.message).replace(/ — \w+ rather than \w+: .*$/, '');
 }
 
+// Joins a count to its noun ("7 critical"), as the audit's table does, so a wrapped line never splits them.
+const NBSP = '\u00a0';
+const count = (n: number, one: string, many = `${one}s`) => `${n}${NBSP}${n === 1 ? one : many}`;
+
 function summaryCounts(report: DiffReport, chalk: ChalkInstance): Span[][] {
   const s = report.summary;
   const lines: Span[][] = [];
   const groups = s.groupsCreated + s.groupsDeleted + s.groupsChanged;
   const parts = [
-    groups > 0 ? `${plural(groups, 'group')}: ${[s.groupsCreated ? `${s.groupsCreated} created` : '', s.groupsDeleted ? `${s.groupsDeleted} deleted` : '', s.groupsChanged ? `${s.groupsChanged} changed` : ''].filter(Boolean).join(', ')}` : 'no group changed',
-    s.rulesAdded || s.rulesRemoved || s.rulesModified ? `rules: ${s.rulesAdded} added, ${s.rulesRemoved} removed, ${s.rulesModified} changed` : '',
-    s.attachmentsGained || s.attachmentsLost ? `attachments: ${s.attachmentsGained} gained, ${s.attachmentsLost} lost` : '',
+    groups > 0
+      ? `${count(groups, 'group')}: ${[s.groupsCreated ? `${s.groupsCreated}${NBSP}created` : '', s.groupsDeleted ? `${s.groupsDeleted}${NBSP}deleted` : '', s.groupsChanged ? `${s.groupsChanged}${NBSP}changed` : ''].filter(Boolean).join(', ')}`
+      : 'no group changed',
+    s.rulesAdded || s.rulesRemoved || s.rulesModified ? `rules: ${s.rulesAdded}${NBSP}added, ${s.rulesRemoved}${NBSP}removed, ${s.rulesModified}${NBSP}changed` : '',
+    s.attachmentsGained || s.attachmentsLost ? `attachments: ${s.attachmentsGained}${NBSP}gained, ${s.attachmentsLost}${NBSP}lost` : '',
   ].filter(Boolean);
   const reportSide = report.run.before.kind === 'report' || report.run.after.kind === 'report';
   lines.push([{ text: reportSide ? 'groups, attachments and reachability not compared (a JSON report side)' : parts.join(' · ') }]);
-  const bySeverity = SEVERITIES.filter((sev) => s.newBySeverity[sev] > 0).map((sev) => paintSeverity(chalk, sev, `${s.newBySeverity[sev]} ${sev}`));
+  const bySeverity = SEVERITIES.filter((sev) => s.newBySeverity[sev] > 0).map((sev) => paintSeverity(chalk, sev, `${s.newBySeverity[sev]}${NBSP}${sev}`));
   lines.push([
-    { text: `${plural(s.newFindings + s.widerFindings, 'new finding')}${bySeverity.length > 0 ? ` (${bySeverity.join(', ')})` : ''}${s.widerFindings > 0 ? `, ${s.widerFindings} of them wider than before` : ''} · ${s.fixedFindings + s.narrowerFindings} fixed${s.narrowerFindings > 0 ? ` or narrower` : ''}` },
-    ...(reportSide ? [] : [{ text: `· ${plural(s.newlyReachable, 'interface')} newly reachable, ${s.noLongerReachable} no longer` }]),
+    {
+      text: `${count(s.newFindings + s.widerFindings, 'new finding')}${bySeverity.length > 0 ? ` (${bySeverity.join(', ')})` : ''}${s.widerFindings > 0 ? `, ${s.widerFindings} of them wider than before` : ''} · ${s.fixedFindings + s.narrowerFindings}${NBSP}fixed${s.narrowerFindings > 0 ? ' or narrower' : ''}`,
+    },
+    ...(reportSide ? [] : [{ text: `· ${count(s.newlyReachable, 'interface')} newly reachable, ${s.noLongerReachable}${NBSP}no longer` }]),
   ]);
   return lines;
 }
@@ -231,7 +239,9 @@ function summaryCounts(report: DiffReport, chalk: ChalkInstance): Span[][] {
 function verdictLine(report: DiffReport, chalk: ChalkInstance): string {
   const s = report.summary;
   if (s.status === 'incomplete') return `${chalk.red.bold('INCOMPLETE')}: a side or CloudTrail could not be read whole (errors above); not a pass · exit 3`;
+  if (s.status === 'fail' && s.failing === 0) return `${chalk.red.bold('FAIL')}: ${plural(s.changes, 'change')}, none newly exposing anything at or above ${report.run.failOn} (--fail-on-change) · exit 1`;
   if (s.status === 'fail') return `${chalk.red.bold('FAIL')}: ${s.failing === 1 ? '1 change newly exposes' : `${s.failing} changes newly expose`} something at or above ${report.run.failOn} (marked ✖) · exit 1`;
+  if (report.run.failOnChange) return `${chalk.green.bold('PASS')}: nothing changed · exit 0`;
   return `${chalk.green.bold('PASS')}: ${report.run.failOn === 'none' ? 'nothing fails the run (--fail-on none)' : `nothing newly exposed at or above ${report.run.failOn}`} · exit 0`;
 }
 
@@ -310,7 +320,7 @@ export function renderDiffTable(report: DiffReport, ctx: DiffTableContext): stri
     const s = report.summary;
     const window = ct.since || ct.until ? `, ${ct.since ? whenText(ct.since) : '…'} to ${ct.until ? whenText(ct.until) : '…'}` : '';
     w.wrap(
-      [{ text: `CloudTrail: ${s.attributed ?? 0} of ${plural((s.attributed ?? 0) + (s.unattributed ?? 0), 'change')} attributed; ${plural(ct.events, 'event')} (${ct.source === 'lookup' ? 'LookupEvents' : ct.inputs.length <= 2 ? forTerminal(ct.inputs.join(', ')) : `${ct.inputs.length} files`}${window})`, paint: (t) => chalk.dim(t) }],
+      [{ text: `CloudTrail: ${s.attributed ?? 0} of ${count((s.attributed ?? 0) + (s.unattributed ?? 0), 'change')} attributed; ${count(ct.events, 'event')} (${ct.source === 'lookup' ? 'LookupEvents' : ct.inputs.length <= 2 ? forTerminal(ct.inputs.join(', ')) : `${ct.inputs.length} files`}${window})`, paint: (t) => chalk.dim(t) }],
       0,
       '',
       0,

@@ -127,6 +127,8 @@ export interface DiffReport {
     readonly before: DiffSide;
     readonly after: DiffSide;
     readonly failOn: FailOn;
+    /** --fail-on-change: any change fails the run (exit 1), for a job that reports only when something changed. */
+    readonly failOnChange?: true;
     readonly config?: string;
     /** With --cloudtrail: where the events came from and the window they were read for. */
     readonly cloudtrail?: {
@@ -139,8 +141,13 @@ export interface DiffReport {
     };
   };
   readonly summary: {
-    /** pass: nothing newly exposed at or above failOn; fail: something is; incomplete: errors on a side or in CloudTrail (exit 3). */
+    /**
+     * pass: nothing newly exposed at or above failOn (with failOnChange: nothing changed); fail:
+     * something is (or changed); incomplete: errors on a side or in CloudTrail (exit 3).
+     */
     readonly status: 'pass' | 'fail' | 'incomplete';
+    /** Every change counted once: groups created or deleted, rules, attachments, findings new, changed or fixed, interfaces whose reach changed. */
+    readonly changes: number;
     readonly groupsCreated: number;
     readonly groupsDeleted: number;
     readonly groupsChanged: number;
