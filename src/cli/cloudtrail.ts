@@ -151,7 +151,13 @@ export async function readCloudTrail(
  * An audit with --cloudtrail: each finding about a security group or an interface names who
  * opened it. Live, the window is --since (default: CloudTrail's 90 days) to --until (now).
  */
-export async function attributeAudit(report: AuditReport, model: AuditModel, flags: CloudTrailFlags, env: NodeJS.ProcessEnv, now: Date): Promise<AuditReport> {
+export async function attributeAudit(
+  report: AuditReport,
+  model: AuditModel,
+  flags: CloudTrailFlags,
+  env: NodeJS.ProcessEnv,
+  now: Date,
+): Promise<{ report: AuditReport; read: readonly string[] }> {
   const since = flags.since !== undefined ? parseTime(flags.since, '--since', now) : (flags.cloudtrail ?? []).includes('') ? new Date(now.getTime() - LOOKUP_REACH_DAYS * 86_400_000) : undefined;
   const until = flags.until !== undefined ? parseTime(flags.until, '--until', now) : undefined;
   const data = await readCloudTrail(flags, lookupsForFindings(report.findings), { ...(since ? { since } : {}), ...(until ? { until } : {}) }, env, now);
@@ -161,10 +167,14 @@ export async function attributeAudit(report: AuditReport, model: AuditModel, fla
   });
   const errors = [...report.errors, ...data.errors];
   return {
-    ...report,
-    findings,
-    errors,
-    warnings: [...report.warnings, ...data.warnings],
-    summary: { ...report.summary, errors: errors.length, ...(data.errors.length > 0 ? { status: 'incomplete' as const } : {}) },
+    report: {
+      ...report,
+      findings,
+      errors,
+      warnings: [...report.warnings, ...data.warnings],
+      summary: { ...report.summary, errors: errors.length, ...(data.errors.length > 0 ? { status: 'incomplete' as const } : {}) },
+    },
+    // The event files read, which no report may be written over.
+    read: data.run.inputs,
   };
 }

@@ -20,14 +20,14 @@ import type { DataKind } from '../model/kinds.js';
 import { normalize } from '../model/normalize.js';
 import { groupErrors, causeLine, unevaluatedLine } from '../report/error-causes.js';
 import { buildExposure } from '../report/exposure.js';
-import { forTerminal } from '../report/sanitize.js';
+import { forErrorLine, forTerminal } from '../report/sanitize.js';
 import { SCOPE_KIND } from '../rules-kit/types.js';
 import { VERSION } from '../version.js';
 import { checkCloudTrailFlags, parseTime, readCloudTrail } from './cloudtrail.js';
 import { colorLevel, reportWidth, type Io } from './main.js';
 import { planOutputs, type OutputPlan } from './outputs.js';
 import type { DiffFlags } from './program.js';
-import { checkOutputPath, writeFilesAtomic, writeText } from './write.js';
+import { checkOutputPath, filesRead, writeFilesAtomic, writeText } from './write.js';
 
 /** The formats a diff is written in. */
 export const DIFF_FORMATS = ['table', 'json', 'markdown', 'csv'] as const;
@@ -73,10 +73,15 @@ export async function runDiff(beforePath: string, afterPath: string, flags: Diff
   checkCloudTrailFlags(flags);
   const since = flags.since !== undefined ? parseTime(flags.since, '--since', now) : undefined;
   const until = flags.until !== undefined ? parseTime(flags.until, '--until', now) : undefined;
-  const inputs = [beforePath, afterPath, ...(flags.cloudtrail ?? []).filter(Boolean)];
-  for (const { plan } of plans) if (plan.file !== undefined) await checkOutputPath(plan.file, inputs);
+  const cwd = io.cwd ?? process.cwd();
+  const config = await loadConfig(flags.config, cwd, RULES);
+  // Never write over anything the run reads: the sides, the events, the config (again once the sides' files are known).
+  const checkOutputs = async (inputs: readonly string[]) => {
+    const reads = filesRead(cwd, { inputs, ...(config.file !== undefined ? { config: config.file } : {}) });
+    for (const { plan } of plans) if (plan.file !== undefined) await checkOutputPath(plan.file, reads);
+  };
+  await checkOutputs([beforePath, afterPath, ...(flags.cloudtrail ?? []).filter(Boolean)]);
 
-  const config = await loadConfig(flags.config, io.cwd ?? process.cwd(), RULES);
   const catalog = effectiveRules(RULES, config.rules);
   const rules = selectRules(RULES, { only: [], skip: [] }, config.rules);
   const failOn = (flags.failOn ?? config.failOn ?? 'high') as FailOn;
@@ -105,8 +110,15 @@ export async function runDiff(beforePath: string, afterPath: string, flags: Diff
       exposure,
     };
   };
-  const before = evaluateSide(await loadSide(beforePath, 'before', flags.region));
-  const after = evaluateSide(await loadSide(afterPath, 'after', flags.region));
+  // One side at a time: its raw data is dropped once it is evaluated (a large account's files are
+  // hundreds of megabytes).
+  const sideOf = async (path: string, which: 'before' | 'after'): Promise<EvaluatedSide> => {
+    const loaded = await loadSide(path, which, flags.region ?? []);
+    await checkOutputs(loaded.kind === 'report' ? [loaded.input] : loaded.snapshot.inputs);
+    return evaluateSide(loaded);
+  };
+  const before = await sideOf(beforePath, 'before');
+  const after = await sideOf(afterPath, 'after');
 
   const options: DiffOptions = {
     version: VERSION,
@@ -123,6 +135,7 @@ export async function runDiff(beforePath: string, afterPath: string, flags: Diff
     const from = since ?? (before.side.time ? new Date(Date.parse(before.side.time) - WINDOW_SLACK_MS) : undefined);
     const to = until ?? (after.side.time ? new Date(Date.parse(after.side.time) + WINDOW_SLACK_MS) : undefined);
     const trail = await readCloudTrail(flags, lookupsForDiff(report), { ...(from ? { since: from } : {}), ...(to ? { until: to } : {}) }, io.env, now);
+    await checkOutputs(trail.run.inputs);
     report = buildDiff(before, after, { ...options, index: trail.index, cloudtrail: trail.run, cloudtrailErrors: trail.errors, warnings: trail.warnings });
   }
 
@@ -135,15 +148,15 @@ export async function runDiff(beforePath: string, afterPath: string, flags: Diff
   }
   for (const { plan, text } of rendered) if (plan.file === undefined) writeText(io.stdout, text);
   const files = rendered.flatMap(({ plan, text, format }) => (plan.file === undefined ? [] : [{ path: plan.file, text, format }]));
-  await writeFilesAtomic(files.map(({ path, text }) => ({ path, text })));
+  await writeFilesAtomic(files.map(({ path, text }) => ({ path, text })), io);
 
   // The table shows warnings itself; errors always go to stderr.
   if (!flags.quiet && !rendered.some((r) => r.format === 'table' && r.plan.file === undefined)) {
-    for (const warning of report.warnings) io.stderr.write(`sg-audit: warning: ${forTerminal(warning)}\n`);
+    for (const warning of report.warnings) io.stderr.write(`sg-audit: warning: ${forErrorLine(warning)}\n`);
   }
   const { causes, unevaluated } = groupErrors(report.errors);
-  for (const cause of causes) io.stderr.write(`sg-audit: error: ${forTerminal(causeLine(cause))}\n`);
-  for (const entry of unevaluated) io.stderr.write(`sg-audit: error: ${forTerminal(unevaluatedLine(entry))}\n`);
+  for (const cause of causes) io.stderr.write(`sg-audit: error: ${forErrorLine(causeLine(cause))}\n`);
+  for (const entry of unevaluated) io.stderr.write(`sg-audit: error: ${forErrorLine(unevaluatedLine(entry))}\n`);
   if (!flags.quiet && files.length > 0 && !rendered.some((r) => r.plan.file === undefined)) {
     io.stderr.write(`sg-audit: wrote ${files.map((f) => `${forTerminal(f.path)} (${f.format})`).join(', ')} · ${verdict(report)}\n`);
   }

@@ -260,7 +260,7 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   const plans = planOutputs(flags.format ?? [], flags.output);
   displayFilter(flags);
   const reads = { ...(config.file !== undefined ? { config: config.file } : {}), ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}) };
-  await checkOutputPaths(plans, filesRead(io.cwd ?? process.cwd(), { ...reads, inputs: flags.input ?? [] }));
+  await checkOutputPaths(plans, filesRead(io.cwd ?? process.cwd(), { ...reads, inputs: [...(flags.input ?? []), ...(flags.cloudtrail ?? []).filter(Boolean)] }));
   // Read before collecting: a wrong baseline path must not cost a live sweep of every region.
   const baseline = flags.baseline !== undefined ? await readBaseline(flags.baseline) : undefined;
 
@@ -311,7 +311,11 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   );
 
   // --cloudtrail: who opened what each finding reports (src/cli/cloudtrail.ts, loaded only then).
-  if (flags.cloudtrail !== undefined) report = await (await import('./cloudtrail.js')).attributeAudit(report, model, flags, io.env, startedAt);
+  if (flags.cloudtrail !== undefined) {
+    const attributed = await (await import('./cloudtrail.js')).attributeAudit(report, model, flags, io.env, startedAt);
+    await checkOutputPaths(plans, filesRead(io.cwd ?? process.cwd(), { inputs: attributed.read }));
+    report = attributed.report;
+  }
 
   await emitReport(report, plans, evaluation.outcomes, flags, io);
   return exitCodeFor(report.findings, report.errors, failOn);

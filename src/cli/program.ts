@@ -59,8 +59,8 @@ export interface DiffFlags extends TerminalFlags {
   failOnChange?: boolean;
   config?: string | false;
   exposureContext?: boolean;
-  /** The region of saved files whose data does not say. */
-  region?: string;
+  /** Compare only these regions; with one, also the region of saved files whose data does not say. */
+  region?: string[];
   /** Each a file or directory of saved events, or '' (no path) to look them up live. */
   cloudtrail?: string[];
   since?: string;
@@ -371,7 +371,7 @@ export function createProgram(version: string, handlers: Handlers): Command {
         .option('--config <file>', 'the audit\'s config file: rules, severities, options, suppressions (default: .sg-audit.yml, .sg-audit.yaml or .sg-audit.json here)')
         .option('--no-config', 'ignore the default config file')
         .option('--no-exposure-context', 'audit both sides without severity in context')
-        .option('--region <name>', 'the region of saved files whose data does not say')
+        .option('--region <name...>', 'compare only these regions (each must be in both sides); with one, it is also the region of saved files whose data does not say')
         .option('--details', 'every event of each change in full, and the unchanged counts'),
       'each change',
     )

@@ -60,6 +60,14 @@ export function rulesAtFault(finding: AttributableFinding, model: AuditModel): R
   return [...found.values()];
 }
 
+// Interfaces by id, once per model: an audit attributes every finding, and an account has tens of thousands.
+const interfaceIndex = new WeakMap<AuditModel, ReadonlyMap<string, AuditModel['interfaces'][number]>>();
+function interfaceOf(model: AuditModel, id: string): AuditModel['interfaces'][number] | undefined {
+  let index = interfaceIndex.get(model);
+  if (!index) interfaceIndex.set(model, (index = new Map(model.interfaces.map((i) => [i.id, i]))));
+  return index.get(id);
+}
+
 const latest = (hits: readonly Hit[]): Hit[] => (hits.length === 0 ? [] : [hits.reduce((a, b) => (b.event.eventTime > a.event.eventTime ? b : a))]);
 
 /**
@@ -68,6 +76,8 @@ const latest = (hits: readonly Hit[]): Hit[] => (hits.length === 0 ? [] : [hits.
  * group finding that blames no rule (an unused group) names the group's creation. Findings about
  * network ACLs and VPCs are not attributed (undefined).
  */
+export { interfaceOf };
+
 export function attributeFinding(finding: AttributableFinding, model: AuditModel, index: EventIndex): Attribution | undefined {
   const where = { accountId: finding.resource.accountId, region: finding.resource.region };
   const rules = rulesAtFault(finding, model);
@@ -77,7 +87,7 @@ export function attributeFinding(finding: AttributableFinding, model: AuditModel
     return set.length > 0 ? set : index.createdWith(permission, group, where);
   });
   if (finding.resource.type === 'network-interface') {
-    const eni = model.interfaces.find((i) => i.id === finding.resource.id);
+    const eni = interfaceOf(model, finding.resource.id);
     for (const groupId of new Set(rules.map((r) => r.group.id))) hits.push(...latest(index.attachmentEvents(finding.resource.id, eni?.instanceId, groupId, where, true)));
   } else if (finding.resource.type === 'security-group' && rules.length === 0) {
     hits.push(...index.groupEvents({ id: finding.resource.id }, where, 'group-created'));

@@ -14,7 +14,7 @@
 //              CloudTrail, make the diff incomplete (exit 3), never a pass.
 import { compareStrings as cmp } from '../compare.js';
 import { attribution, type Attribution, type EventIndex, type Hit, type Where } from '../cloudtrail/attribute.js';
-import { attributeFinding, rulesAtFault } from '../cloudtrail/findings.js';
+import { attributeFinding, interfaceOf, rulesAtFault } from '../cloudtrail/findings.js';
 import { compareWithBaseline, type Baseline, type BaselineFinding } from '../engine/baseline.js';
 import type { AuditError, Outcome } from '../engine/evaluate.js';
 import { failingFindings, type FailOn } from '../engine/gate.js';
@@ -83,8 +83,13 @@ export function ruleView(p: Permission): RuleView {
   };
 }
 
+// Instances by id, once per model (an attachment change names the instance behind the interface).
+const instanceIndex = new WeakMap<AuditModel, ReadonlyMap<string, AuditModel['instances'][number]>>();
+
 function interfaceName(model: AuditModel, eni: NetworkInterface): string | undefined {
-  const instance = eni.instanceId ? model.instances.find((i) => i.id === eni.instanceId) : undefined;
+  let index = instanceIndex.get(model);
+  if (!index) instanceIndex.set(model, (index = new Map(model.instances.map((i) => [i.id, i]))));
+  const instance = eni.instanceId ? index.get(eni.instanceId) : undefined;
   return instance?.name ?? (eni.description || undefined);
 }
 
@@ -192,7 +197,7 @@ function fixedAttribution(index: EventIndex, finding: SuppressedFinding, before:
     hits.push(...latest(same ? index.modificationEvents(permission, same, ref, where) : index.removalEvents(permission, ref, where)));
   }
   if (finding.resource.type === 'network-interface') {
-    const eni = before.interfaces.find((i) => i.id === finding.resource.id);
+    const eni = interfaceOf(before, finding.resource.id);
     for (const groupId of new Set(rules.map((r) => r.group.id))) hits.push(...latest(index.attachmentEvents(finding.resource.id, eni?.instanceId, groupId, where, false)));
   } else if (finding.resource.type === 'security-group' && rules.length === 0) {
     hits.push(...index.groupEvents({ id: finding.resource.id }, where, 'group-deleted'));

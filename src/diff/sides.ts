@@ -27,7 +27,7 @@ async function head(path: string, bytes = 1024): Promise<string> {
   }
 }
 
-export async function loadSide(path: string, which: 'before' | 'after', region?: string): Promise<LoadedSide> {
+export async function loadSide(path: string, which: 'before' | 'after', regions: readonly string[] = []): Promise<LoadedSide> {
   const info = await stat(path).catch(() => undefined);
   if (!info) {
     throw usageError(
@@ -43,9 +43,9 @@ export async function loadSide(path: string, which: 'before' | 'after', region?:
       return { kind: 'report', input: path, report, time: report.run.startedAt };
     }
     const collectedAt = /^\uFEFF?\s*\{\s*"sgAuditSnapshot"[\s\S]*?"collectedAt"\s*:\s*"([^"]+)"/.exec(start)?.[1];
-    const snapshot = await loadInputs([path], region ? { region } : {});
+    const snapshot = await loadInputs([path], { regions });
     return { kind: collectedAt ? 'snapshot' : 'files', input: path, snapshot, ...(collectedAt ? { time: collectedAt } : {}) };
   }
-  const snapshot = await loadInputs([path], region ? { region } : {});
+  const snapshot = await loadInputs([path], { regions });
   return { kind: 'files', input: path, snapshot };
 }

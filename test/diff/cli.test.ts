@@ -122,9 +122,19 @@ describe('sg-audit diff: flags and output', () => {
     assert.equal(stdout, '');
     assert.match(stderr, /^sg-audit: wrote .*d\.json \(json\), .*d\.md \(markdown\), .*d\.csv \(csv\) · FAIL: \d+ changes newly expose something at or above high \(exit 1\)\n$/);
     assert.equal(json(readFileSync(join(dir, 'd.json'), 'utf8')).kind, 'diff');
-    // Never over an input.
-    const over = await runMain(['diff', demo, join(next, 'us-east-1', 'describe-vpcs.json'), '--output', join(next, 'us-east-1', 'describe-vpcs.json')]);
+    // Never over anything read: a side's file, an events file found in a directory given.
+    const over = await runMain(['diff', demo, next, '--output', join(next, 'us-east-1', 'describe-vpcs.json')]);
     assert.equal(over.code, 2);
+    assert.match(over.stderr, /describe-vpcs\.json is also an input file .*; it would be overwritten/);
+    const events = join(dir, 'trail');
+    mkdirSync(events);
+    writeFileSync(join(events, 'events.json'), JSON.stringify({ Records: [] }));
+    for (const args of [['diff', demo, next, '--cloudtrail', events], ['--input', next, '--cloudtrail', events]]) {
+      const { code, stderr } = await runMain([...args, '--format', `json=${join(events, 'events.json')}`]);
+      assert.equal(code, 2, args.join(' '));
+      assert.match(stderr, /events\.json is also an input file/);
+    }
+    assert.equal(readFileSync(join(events, 'events.json'), 'utf8'), JSON.stringify({ Records: [] }));
   });
 
   test('hostile names, descriptions, session names and user agents are shown, not obeyed, in every format', async () => {
