@@ -372,7 +372,7 @@ export function createProgram(version: string, handlers: Handlers): Command {
         .option('--no-config', 'ignore the default config file')
         .option('--no-exposure-context', 'audit both sides without severity in context')
         .option('--region <name...>', 'compare only these regions (each must be in both sides); with one, it is also the region of saved files whose data does not say')
-        .option('--details', 'every event of each change in full, and the unchanged counts'),
+        .option('--details', 'every event of each change and what it did, a deleted group\'s rules, every fixed finding'),
       'each change',
     )
       .option('--profile <name>', 'with a bare --cloudtrail: the AWS profile to look events up with')
@@ -395,5 +395,9 @@ export function createProgram(version: string, handlers: Handlers): Command {
     .addHelpText('after', MERGE_EXAMPLES)
     .action((files: string[], flags: MergeFlags) => handlers.merge(files, flags));
 
+  // A bare --cloudtrail is a live lookup: commander would print its empty preset in the help.
+  for (const command of [program, ...program.commands]) {
+    command.configureHelp({ ...command.configureHelp(), optionDescription: (option) => new Help().optionDescription(option).replace(/ \(preset: ""\)$/, '') });
+  }
   return program;
 }
