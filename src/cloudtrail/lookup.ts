@@ -80,7 +80,8 @@ function errorOf(error: unknown, target: LookupTarget, eventName: string): Audit
   };
 }
 
-const SILENT_LOGGER = { debug: () => undefined, info: undefined, warn: () => undefined, error: () => undefined };
+// Without info(), the SDK skips deep-copying every response for its logger (as live.ts does).
+const SILENT_LOGGER = { debug: () => undefined, warn: () => undefined, error: () => undefined };
 
 export async function lookupEvents(plan: LookupPlan): Promise<LookupResult> {
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';

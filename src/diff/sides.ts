@@ -3,13 +3,12 @@
 // anything `--input` takes (a snapshot, describe-* files, a directory of them), read by the
 // audit's own loader. A snapshot's collectedAt and a report's run.startedAt say when the side was
 // taken; describe-* files do not say.
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { loadInputs } from '../collect/files.js';
 import type { RawSnapshot } from '../collect/types.js';
 import { usageError } from '../errors.js';
 import { parseReport } from '../report/merge.js';
 import type { AuditReport } from '../report/types.js';
-import { readFile } from 'node:fs/promises';
 
 export type LoadedSide =
   | { readonly kind: 'report'; readonly input: string; readonly report: AuditReport; readonly time?: string }
