@@ -262,6 +262,9 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
     throw usageError('--context gives the account around a plan or template; --input names no plan or template', 'audit saved account data with --input alone, or add --input plan.json (terraform show -json) or a template');
   }
   checkSourceFlags(flags);
+  if (flags.cloudtrail === undefined && (flags.since !== undefined || flags.until !== undefined)) {
+    throw usageError('--since and --until set the window of CloudTrail events', 'add --cloudtrail');
+  }
   const shard = shardFlag(flags, io.env);
   // The config is read first: a bad one stops the run (exit 2) before anything is collected.
   const config = await loadConfig(flags.config, io.cwd ?? process.cwd(), RULES);
@@ -273,7 +276,7 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   const plans = planOutputs(flags.format ?? [], flags.output);
   displayFilter(flags);
   const reads = { ...(config.file !== undefined ? { config: config.file } : {}), ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}) };
-  await checkOutputPaths(plans, filesRead(io.cwd ?? process.cwd(), { ...reads, inputs: flags.input ?? [] }));
+  await checkOutputPaths(plans, filesRead(io.cwd ?? process.cwd(), { ...reads, inputs: [...(flags.input ?? []), ...(flags.cloudtrail ?? []).filter(Boolean)] }));
   // Read before collecting: a wrong baseline path must not cost a live sweep of every region.
   const baseline = flags.baseline !== undefined ? await readBaseline(flags.baseline) : undefined;
 
@@ -302,7 +305,7 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
   // Expiry is judged on the day the run started (UTC).
   const suppression = applySuppressions(evaluation.findings, config.suppressions, startedAt, evaluation.outcomes);
   const compared = baseline ? compareWithBaseline(suppression.findings, baseline, evaluation.outcomes) : undefined;
-  const report = buildReport(
+  let report = buildReport(
     model,
     rules,
     evaluation,
@@ -323,8 +326,15 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<number> {
     compared,
   );
 
+  // --cloudtrail: who opened what each finding reports (src/cli/cloudtrail.ts, loaded only then).
+  if (flags.cloudtrail !== undefined) {
+    const attributed = await (await import('./cloudtrail.js')).attributeAudit(report, model, flags, io.env, startedAt);
+    await checkOutputPaths(plans, filesRead(io.cwd ?? process.cwd(), { inputs: attributed.read }));
+    report = attributed.report;
+  }
+
   await emitReport(report, plans, evaluation.outcomes, flags, io);
-  return exitCodeFor(report.findings, evaluation.errors, failOn);
+  return exitCodeFor(report.findings, report.errors, failOn);
 }
 
 /**
@@ -499,6 +509,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     collect: async (flags) => void (exitCode = await runCollect(flags, io)),
     merge: async (files, flags) => void (exitCode = await runMerge(files, flags, io)),
     exposure: async (flags) => void (exitCode = await runExposure(flags, io)),
+    diff: async (before, after, flags) => void (exitCode = await (await import('./diff.js')).runDiff(before, after, flags, io)),
     rules: async (flags) => {
       const toTerminal = Boolean(io.stdout.isTTY);
       const chalk = new Chalk({ level: colorLevel(flags.color, io.env, toTerminal) });

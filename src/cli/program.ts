@@ -44,9 +44,33 @@ export interface AuditFlags extends LiveFlags {
   exposureContext?: boolean;
   /** K/N or auto/N (src/collect/shard.ts). */
   shard?: string;
+  /** --cloudtrail: each a file or directory of saved events, or '' (no path) to look them up live. */
+  cloudtrail?: string[];
+  since?: string;
+  until?: string;
   color: boolean;
   quiet?: boolean;
   debug?: boolean;
+}
+
+/** `sg-audit diff <before> <after>`. */
+export interface DiffFlags extends TerminalFlags {
+  format?: string[];
+  output?: string;
+  failOn?: string;
+  failOnChange?: boolean;
+  config?: string | false;
+  exposureContext?: boolean;
+  /** Compare only these regions; with one, also the region of saved files whose data does not say. */
+  region?: string[];
+  /** Each a file or directory of saved events, or '' (no path) to look them up live. */
+  cloudtrail?: string[];
+  since?: string;
+  until?: string;
+  profile?: string;
+  roleArn?: string;
+  externalId?: string;
+  details?: boolean;
 }
 
 /** `sg-audit merge`: the audit's report options. */
@@ -98,6 +122,7 @@ export interface Handlers {
   collect(flags: CollectFlags): Promise<void>;
   merge(files: string[], flags: MergeFlags): Promise<void>;
   exposure(flags: ExposureFlags): Promise<void>;
+  diff(before: string, after: string, flags: DiffFlags): Promise<void>;
 }
 
 const AUDIT_EXAMPLES = `
@@ -160,6 +185,25 @@ Exit codes:
   3  collection errors: what could be computed is still printed
 `;
 
+const DIFF_EXAMPLES = `
+Examples:
+  $ sg-audit diff yesterday.json today.json          what changed between two snapshots (sg-audit collect)
+  $ sg-audit diff examples/demo-account examples/demo-account-next --cloudtrail examples/demo-cloudtrail
+                                                      saved describe-* JSON, and who made each change
+  $ sg-audit diff yesterday.json today.json --cloudtrail --profile audit
+                                                      look the events up live (LookupEvents, read-only)
+  $ sg-audit diff accepted.json today.json           a JSON report side: new and fixed findings only
+
+Each side is a snapshot, a directory or file of saved aws ec2 describe-* JSON, or a JSON report
+(findings only: rule-level changes need the groups). Both sides are audited with the same rules,
+config and exposure model; rules are matched by sgr- id, then by content.
+
+Exit codes:
+  0  nothing newly exposed at or above --fail-on      2  usage, configuration or input error
+  1  the change newly exposes something at or above   3  a side or the CloudTrail lookup is incomplete
+     --fail-on (a new finding, an interface newly reachable); with --fail-on-change, anything changed
+`;
+
 /** The report options of an audit, which merge shares: --format, --output, --baseline, --fail-on, terminal manners. */
 function addReportOptions(command: Command, failOnDefault: string): Command {
   return command
@@ -181,6 +225,22 @@ function addReportOptions(command: Command, failOnDefault: string): Command {
     )
     .option('--only-new', 'with --baseline: show only the new findings in the table, Markdown and HTML')
     .option('--details', 'the table shows every finding in full: its evidence, what uses the resource, the remediation, every fix command');
+}
+
+/** --cloudtrail [path] (repeatable; bare: look the events up live), --since, --until. */
+function addCloudTrailOptions(command: Command, what: string): Command {
+  return command
+    .addOption(
+      new Option(
+        '--cloudtrail [path]',
+        `name who made ${what} from CloudTrail: saved \`aws cloudtrail lookup-events\` JSON or log files (*.json.gz), a file or directory (repeatable); bare, look them up live with LookupEvents (put it last, or write --cloudtrail=<path>)`,
+      )
+        // Bare, the value is '': a live lookup.
+        .preset('')
+        .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+    )
+    .option('--since <time>', 'CloudTrail events from this time: ISO 8601 (2026-01-02T06:15:00Z) or a time ago (36h, 7d)')
+    .option('--until <time>', 'CloudTrail events up to this time (default: now, or a little after the later side)');
 }
 
 function addTerminalOptions(command: Command): Command {
@@ -207,7 +267,7 @@ function addAuditOptions(command: Command, handlers: Handlers): Command {
     .option('--input <path...>', 'audit saved aws ec2 describe-* JSON files or directories instead of calling AWS; or a Terraform plan (terraform show -json) or CloudFormation template')
     .option('--context <path...>', 'with a plan or template as --input: the account it changes, as saved describe-* JSON or a snapshot (or use the live flags): existing groups, subnets, routes and what the change would newly expose');
   return addTerminalOptions(
-    addReportOptions(withInput, 'the config\'s failOn, else "high"')
+    addCloudTrailOptions(addReportOptions(withInput, 'the config\'s failOn, else "high"'), 'the rules each finding blames')
       .option(
         '--config <file>',
         'config file: rules, severities, options, suppressions (YAML or JSON; default: .sg-audit.yml, .sg-audit.yaml or .sg-audit.json in the current directory)',
@@ -301,6 +361,35 @@ export function createProgram(version: string, handlers: Handlers): Command {
     .action((flags: ExposureFlags) => handlers.exposure(flags));
 
   addTerminalOptions(
+    addCloudTrailOptions(
+      program
+        .command('diff')
+        .description('what changed between two runs (groups, rules, attachments, findings, what the internet reaches), and who changed it')
+        .helpOption('-h, --help', 'show help')
+        .argument('<before>', 'the earlier side: a snapshot, a directory or file of describe-* JSON, or a JSON report')
+        .argument('<after>', 'the later side, of the same kinds')
+        .option('--format <name[=file]>', 'table, json, markdown or csv; repeat it with =<file> for more in one run (default: table, or what --output\'s extension names)', (value: string, previous: string[] | undefined) => [
+          ...(previous ?? []),
+          value,
+        ])
+        .option('--output <file>', 'write the report to this file, atomically, instead of stdout')
+        .addOption(new Option('--fail-on <severity>', 'exit 1 when the change newly exposes something at or above this, or "none" (default: the config\'s failOn, else high)').choices([...SEVERITIES, 'none']))
+        .option('--fail-on-change', 'exit 1 when anything changed at all: a job that reports only then (see docs/cron.md)')
+        .option('--config <file>', 'the audit\'s config file: rules, severities, options, suppressions (default: .sg-audit.yml, .sg-audit.yaml or .sg-audit.json here)')
+        .option('--no-config', 'ignore the default config file')
+        .option('--no-exposure-context', 'audit both sides without severity in context')
+        .option('--region <name...>', 'compare only these regions (each must be in both sides); with one, it is also the region of saved files whose data does not say')
+        .option('--details', 'every event of each change and what it did, a deleted group\'s rules, every fixed finding'),
+      'each change',
+    )
+      .option('--profile <name>', 'with a bare --cloudtrail: the AWS profile to look events up with')
+      .option('--role-arn <arn>', 'with a bare --cloudtrail: a role to assume; "{account}" stands for each account of the diff')
+      .option('--external-id <id>', 'the external id the role\'s trust policy requires'),
+  )
+    .addHelpText('after', DIFF_EXAMPLES)
+    .action((before: string, after: string, flags: DiffFlags) => handlers.diff(before, after, flags));
+
+  addTerminalOptions(
     addReportOptions(
       program
         .command('merge')
@@ -313,5 +402,9 @@ export function createProgram(version: string, handlers: Handlers): Command {
     .addHelpText('after', MERGE_EXAMPLES)
     .action((files: string[], flags: MergeFlags) => handlers.merge(files, flags));
 
+  // A bare --cloudtrail is a live lookup: commander would print its empty preset in the help.
+  for (const command of [program, ...program.commands]) {
+    command.configureHelp({ ...command.configureHelp(), optionDescription: (option) => new Help().optionDescription(option).replace(/ \(preset: ""\)$/, '') });
+  }
   return program;
 }

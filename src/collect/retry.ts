@@ -117,12 +117,14 @@ export class Pace {
   constructor(
     private readonly clock: Clock,
     private readonly policy: Pick<RetryPolicy, 'paceMinMs' | 'paceMaxMs'> = DEFAULT_RETRY,
+    /** A gap kept between request starts even without throttling: an API's documented rate (CloudTrail LookupEvents: 2 a second). */
+    private readonly floorMs = 0,
   ) {}
 
   async wait(): Promise<void> {
     const now = this.clock.now();
     const start = Math.max(now, this.nextStart);
-    this.nextStart = start + this.gapMs;
+    this.nextStart = start + Math.max(this.gapMs, this.floorMs);
     if (start > now) await this.clock.sleep(start - now);
   }
 

@@ -1,7 +1,7 @@
 // Plain-text descriptions of findings that several formats share. Pure and dependency-free, so
 // the Markdown and HTML renderers need not load the table's layout library to use them.
 import type { Severity } from '../rules-kit/types.js';
-import type { Finding } from './types.js';
+import type { Finding, ReportFinding } from './types.js';
 
 /** "High": a severity as a heading or label says it. */
 export const SEVERITY_LABEL: Readonly<Record<Severity, string>> = {
@@ -55,4 +55,17 @@ export function usedByText(finding: Finding): string {
   if (a.instances.length > 0) parts.push(plural(a.instances.length, 'instance'));
   if (a.publicIps.length > 0) parts.push('public IP');
   return parts.join(', ');
+}
+
+/**
+ * With --cloudtrail: who opened what a finding reports, in one sentence: the newest event that
+ * gave its rules their content (or put its groups on the interface), or that none matched.
+ */
+export function attributionText(attribution: NonNullable<ReportFinding['attribution']>): string {
+  const e = attribution.events[attribution.events.length - 1];
+  // Why is in the JSON: for an audit it is nearly always "older than the data".
+  if (!e) return 'opened by: no matching CloudTrail event';
+  const when = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(e.eventTime) ? `${e.eventTime.slice(0, 10)} ${e.eventTime.slice(11, 16)} UTC` : e.eventTime;
+  const others = new Set(attribution.events.map((x) => x.eventId)).size - 1;
+  return `opened by ${e.principal}${e.sourceIdentity ? ` (source identity ${e.sourceIdentity})` : ''} ${when} · ${e.eventName}${e.sourceIp ? ` from ${e.sourceIp}` : ''}${others > 0 ? ` (and ${plural(others, 'earlier event')})` : ''}`;
 }

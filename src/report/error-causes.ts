@@ -73,6 +73,7 @@ function causeHint(errors: readonly AuditError[]): string | undefined {
 function actionOf(operation: string): string {
   if (operation === 'ListAccounts') return 'organizations:ListAccounts';
   if (operation === 'GetCallerIdentity') return 'sts:GetCallerIdentity';
+  if (operation === 'LookupEvents') return 'cloudtrail:LookupEvents';
   return `ec2:${operation}`;
 }
 

@@ -15,7 +15,7 @@ import { pushTo } from '../model/multimap.js';
 import { SEVERITIES, severityRank, type Severity } from '../rules-kit/types.js';
 import { causeScope, groupErrors, unevaluatedLine } from './error-causes.js';
 import { hiddenText, type RenderContext } from './formats.js';
-import { plural, SEVERITY_LABEL, STATUS_LABEL, usedByText } from './describe.js';
+import { attributionText, plural, SEVERITY_LABEL, STATUS_LABEL, usedByText } from './describe.js';
 import { forMarkdown, forTerminal, truncate } from './sanitize.js';
 import type { AuditReport, BaselineFinding, ReportFinding } from './types.js';
 
@@ -141,7 +141,7 @@ const FINDING_COLUMNS = ['Severity', 'Rule', 'Resource', 'Region', 'Finding'] as
 
 function findingRow(f: ReportFinding, manyAccounts: boolean, markNew: boolean, withReason: boolean): string {
   const isNew = markNew && f.baseline === 'new';
-  const finding = `${isNew ? '**new** · ' : ''}${md(f.message)}<br>Used by: ${md(usedByText(f))}`;
+  const finding = `${isNew ? '**new** · ' : ''}${md(f.message)}<br>Used by: ${md(usedByText(f))}${f.attribution ? `<br>${md(attributionText(f.attribution), 400)}` : ''}`;
   const cells = [severityCell(f.severity), code(f.ruleId), resourceCell(f.resource), regionCell(f.resource, manyAccounts), finding];
   if (withReason) cells.push(reasonCell(f));
   return row(cells);
@@ -181,7 +181,7 @@ function withCode(text: string, max = MAX_REASON): string {
 function newItem(f: ReportFinding, manyAccounts: boolean): string {
   const defined = definedText(f.resource);
   const where = [code(f.ruleId), resourceText(f.resource), regionCell(f.resource, manyAccounts, ', account '), ...(defined ? [defined] : [])].join(' · ');
-  const lines = [`- ${severityCell(f.severity)} ${where}<br>`, `  ${md(f.message, MAX_NEW_MESSAGE)}<br>`];
+  const lines = [`- ${severityCell(f.severity)} ${where}<br>`, `  ${md(f.message, MAX_NEW_MESSAGE)}<br>`, ...(f.attribution ? [`  ${md(attributionText(f.attribution), 400)}<br>`] : [])];
   const usedBy = `Used by: ${md(usedByText(f))}.`;
   if (f.remediationCommand !== undefined) lines.push(`  ${usedBy} Fix:`, codeBlock(f.remediationCommand, '  '));
   else lines.push(`  ${usedBy} Fix: ${withCode(f.remediation, MAX_NEW_MESSAGE)}`);

@@ -7,7 +7,7 @@
 import type { ChalkInstance } from 'chalk';
 import { failingFindings, type FailOn } from '../engine/gate.js';
 import { SEVERITIES, severityRank, type Severity } from '../rules-kit/types.js';
-import { plural } from './describe.js';
+import { attributionText, plural } from './describe.js';
 import { applyDisplay } from './display.js';
 import type { DisplayFilter } from './formats.js';
 import { causeLine, groupErrors, unevaluatedLine } from './error-causes.js';
@@ -216,6 +216,7 @@ function findingLines(w: Writer, f: ReportFinding, fails: boolean): void {
     w.wrap([{ text: `fix: ${forTerminal(f.remediation)}`, paint: (t) => chalk.dim(t) }], body);
   }
   if (f.suppressed) w.wrap([{ text: suppressedText(f), paint: (t) => chalk.dim(t) }], body);
+  if (f.attribution) w.wrap([{ text: forTerminal(attributionText(f.attribution)), paint: (t) => (f.attribution?.events.length ? t : chalk.yellow(t)) }], body);
   if (f.remediationCommand && (fails || details)) {
     const command = wrapCommand(forTerminal(f.remediationCommand), ctx.width, body);
     w.push(...command.map((line) => (line.trimStart().startsWith('#') ? chalk.dim(line) : chalk.cyan(line))));

@@ -1,5 +1,6 @@
 // The one versioned structure every renderer takes (DESIGN.md §6). A field is only ever added
 // within a schema version; renaming or removing one bumps `schemaVersion`.
+import type { Attribution } from '../cloudtrail/attribute.js';
 import type { BaselinedFinding, BaselineFinding, BaselineReport, BaselineStatus } from '../engine/baseline.js';
 import type { AuditError, Finding, Outcome, OutcomeStatus, SkippedRule } from '../engine/evaluate.js';
 import type { FailOn } from '../engine/gate.js';
@@ -26,7 +27,10 @@ export type {
  * A finding as reported: a suppressed one carries `suppressed` (reason, owner, expiry); with
  * --baseline, each carries `baseline: 'new' | 'unchanged'`.
  */
-export type ReportFinding = BaselinedFinding;
+export type ReportFinding = BaselinedFinding & {
+  /** With --cloudtrail: who opened what the finding reports (the events that gave its rules their content). */
+  readonly attribution?: Attribution;
+};
 
 /** How a rule's checks came out, one count per evaluated resource. */
 export interface RuleChecks {

@@ -46,7 +46,7 @@ describe('typos and help', () => {
       const { code, stdout, stderr } = await runMain([typed, 'ssh-open-to-internet']);
       assert.equal(code, 2, typed);
       assert.equal(stdout, '');
-      assert.equal(oneLine(stderr), `sg-audit: error: unknown command "${typed}" (did you mean ${meant}?) — the commands are audit, rules, explain, collect, exposure, merge; sg-audit help <command> shows one`);
+      assert.equal(oneLine(stderr), `sg-audit: error: unknown command "${typed}" (did you mean ${meant}?) — the commands are audit, rules, explain, collect, exposure, diff, merge; sg-audit help <command> shows one`);
     }
   });
 
